@@ -1,0 +1,14 @@
+//! new-service: scaffold production-shaped backend services, and (soon) audit repositories
+//! against the backend A-to-Z checklist.
+//!
+//! The crate map, in the direction data flows (CLI → feature → result; nothing here prints):
+//! - [`template`]: template manifests, answers to placeholders, rendering a file tree;
+//! - [`init`]: `new-service init` — stage the rendered tree, commit it, move it into place;
+//! - [`git`]: the few git operations we need, through the user's own `git`.
+//!
+//! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod git;
+pub mod init;
+pub mod template;

@@ -1,0 +1,236 @@
+//! From a template and its answers to the exact list of files to write: conditionals applied,
+//! paths rendered and checked, `.hbs` files rendered, everything else kept byte for byte.
+//!
+//! A plan is pure data. Nothing touches the disk here, which is what lets `--dry-run` show the
+//! real result and lets `init` write everything into a staging directory in one go.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::TemplateError;
+use super::answers::Answers;
+use super::render::Renderer;
+use super::source::Template;
+
+/// Suffix that marks a file as a Handlebars template; it is dropped from the output name.
+pub const TEMPLATE_SUFFIX: &str = ".hbs";
+
+/// One file to write.
+#[derive(Debug, Clone)]
+pub struct PlannedFile {
+    /// Output path relative to the service root, `/`-separated, already checked to stay inside.
+    pub path: String,
+    pub contents: Cow<'static, [u8]>,
+    pub executable: bool,
+    /// Rendered through Handlebars (as opposed to copied byte for byte).
+    pub rendered: bool,
+}
+
+/// The files a template produces for a set of answers.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub files: Vec<PlannedFile>,
+}
+
+/// Values the renderer adds to every context beside the answers.
+pub struct Extras<'a> {
+    pub secret_key: &'a str,
+}
+
+/// Builds the Handlebars context: the answers, `stack.*`, `template.*`, and generated values.
+pub fn context(template: &Template, answers: &Answers, extras: &Extras) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (k, v) in answers {
+        map.insert(k.clone(), v.to_json());
+    }
+    let stack = template
+        .manifest
+        .vars
+        .iter()
+        .map(|(k, v)| (k.clone(), toml_to_json(v)))
+        .collect();
+    map.insert("stack".into(), serde_json::Value::Object(stack));
+    map.insert(
+        "template".into(),
+        serde_json::json!({
+            "name": template.manifest.template.name,
+            "version": template.manifest.template.version,
+        }),
+    );
+    map.insert(
+        "new_service_version".into(),
+        env!("CARGO_PKG_VERSION").into(),
+    );
+    map.insert("secret_key".into(), extras.secret_key.into());
+    serde_json::Value::Object(map)
+}
+
+fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    match v {
+        toml::Value::String(s) => s.clone().into(),
+        toml::Value::Integer(i) => (*i).into(),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        toml::Value::Boolean(b) => (*b).into(),
+        toml::Value::Datetime(d) => d.to_string().into(),
+        toml::Value::Array(a) => a.iter().map(toml_to_json).collect(),
+        toml::Value::Table(t) => t
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_to_json(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    }
+}
+
+/// Applies conditionals, renders paths and contents, and checks every output path.
+pub fn build(
+    template: &Template,
+    renderer: &Renderer,
+    context: &serde_json::Value,
+) -> Result<Plan, TemplateError> {
+    let rules = ConditionalRules::evaluate(template, renderer, context)?;
+    let executable = glob_set(&template.manifest.template.executable)?;
+    let mut by_path: BTreeMap<String, (PlannedFile, bool)> = BTreeMap::new();
+    for file in &template.files {
+        let (stem, rendered) = match file.path.strip_suffix(TEMPLATE_SUFFIX) {
+            Some(stem) => (stem, true),
+            None => (file.path.as_str(), false),
+        };
+        let path = render_path(renderer, stem, context)?;
+        if !rules.keeps(&path) {
+            continue;
+        }
+        let contents = if rendered {
+            let text = std::str::from_utf8(&file.contents).map_err(|_| TemplateError::Render {
+                file: file.path.clone(),
+                line: 0,
+                column: 0,
+                message: "a `.hbs` template must be UTF-8 text".into(),
+            })?;
+            Cow::Owned(renderer.render_str(&file.path, text, context)?.into_bytes())
+        } else {
+            file.contents.clone()
+        };
+        let planned = PlannedFile {
+            executable: executable.is_match(&path),
+            path: path.clone(),
+            contents,
+            rendered,
+        };
+        if let Some((_, earlier_shared)) = by_path.get(&path) {
+            return Err(TemplateError::Conflict {
+                shared: *earlier_shared || file.shared,
+                path,
+            });
+        }
+        by_path.insert(path, (planned, file.shared));
+    }
+    Ok(Plan {
+        files: by_path.into_values().map(|(f, _)| f).collect(),
+    })
+}
+
+struct ConditionalRules {
+    /// Paths to leave out: an include whose condition is false drops its paths, an exclude
+    /// whose condition is true drops its paths.
+    drops: Vec<GlobSet>,
+}
+
+impl ConditionalRules {
+    fn evaluate(
+        template: &Template,
+        renderer: &Renderer,
+        context: &serde_json::Value,
+    ) -> Result<Self, TemplateError> {
+        let mut drops = Vec::new();
+        for c in &template.manifest.conditionals {
+            let holds = renderer.condition(&c.when, context)?;
+            if !holds && !c.include.is_empty() {
+                drops.push(glob_set(&c.include)?);
+            }
+            if holds && !c.exclude.is_empty() {
+                drops.push(glob_set(&c.exclude)?);
+            }
+        }
+        Ok(ConditionalRules { drops })
+    }
+
+    fn keeps(&self, path: &str) -> bool {
+        !self.drops.iter().any(|set| set.is_match(path))
+    }
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet, TemplateError> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = Glob::new(p).map_err(|e| TemplateError::Manifest {
+            path: "template.toml".into(),
+            message: format!("bad glob `{p}`: {e}"),
+        })?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| TemplateError::Manifest {
+        path: "template.toml".into(),
+        message: e.to_string(),
+    })
+}
+
+/// Renders the placeholders in a path and refuses any result that could leave the target.
+fn render_path(
+    renderer: &Renderer,
+    path: &str,
+    context: &serde_json::Value,
+) -> Result<String, TemplateError> {
+    let rendered = if path.contains("{{") {
+        renderer.render_str(path, path, context)?
+    } else {
+        path.to_string()
+    };
+    check_relative(&rendered).map_err(|reason| TemplateError::UnsafePath {
+        path: if rendered == path {
+            rendered.clone()
+        } else {
+            format!("{path} (rendered as {rendered})")
+        },
+        reason: reason.into(),
+    })?;
+    Ok(rendered)
+}
+
+/// A path is safe when it is relative, has only normal components and does not reach into
+/// `.git`.
+pub fn check_relative(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() {
+        return Err("the path is empty");
+    }
+    if path.starts_with('/') || path.contains('\\') || path.contains(':') {
+        return Err("absolute or drive paths would write outside the target");
+    }
+    for part in path.split('/') {
+        match part {
+            "" => return Err("the path has an empty component"),
+            "." | ".." => return Err("`.` and `..` would write outside the target"),
+            ".git" => return Err("templates may not write into .git"),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_paths_are_refused() {
+        for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "./a", ".git/config", "c:\\x"] {
+            assert!(check_relative(bad).is_err(), "{bad}");
+        }
+        for good in ["a", "a/b.txt", ".github/workflows/ci.yml", "..hidden"] {
+            assert!(check_relative(good).is_ok(), "{good}");
+        }
+    }
+}

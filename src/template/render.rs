@@ -1,0 +1,156 @@
+//! The Handlebars engine as templates see it: strict mode (an unknown variable is an error
+//! that names the file, line and column), no HTML escaping (we write code, not HTML), and the
+//! case helpers service names need (`snake_case`, `kebab_case`, `upper_snake_case`,
+//! `title_case`).
+
+use handlebars::{Handlebars, RenderError, RenderErrorReason, handlebars_helper};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase};
+
+use super::TemplateError;
+
+handlebars_helper!(snake_case: |s: str| s.to_snake_case());
+handlebars_helper!(kebab_case: |s: str| s.to_kebab_case());
+handlebars_helper!(upper_snake_case: |s: str| s.to_shouty_snake_case());
+handlebars_helper!(title_case: |s: str| s.to_title_case());
+
+/// A configured Handlebars registry.
+pub struct Renderer {
+    registry: Handlebars<'static>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Renderer {
+    pub fn new() -> Self {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(handlebars::no_escape);
+        registry.register_helper("snake_case", Box::new(snake_case));
+        registry.register_helper("kebab_case", Box::new(kebab_case));
+        registry.register_helper("upper_snake_case", Box::new(upper_snake_case));
+        registry.register_helper("title_case", Box::new(title_case));
+        Renderer { registry }
+    }
+
+    /// Renders `text`; `name` identifies it in errors (a file path, "default of ...").
+    pub fn render_str(
+        &self,
+        name: &str,
+        text: &str,
+        context: &serde_json::Value,
+    ) -> Result<String, TemplateError> {
+        self.registry
+            .render_template(text, context)
+            .map_err(|e| render_error(name, e))
+    }
+
+    /// Evaluates a `[[conditional]] when` expression against the answers: a name (`kubernetes`)
+    /// or a helper call (`(eq db "postgres")`). It is rendered as a value rather than through
+    /// `{{#if}}` because strict mode lets `#if` read a missing name as false, and a typo in a
+    /// condition must be an error, not a silently missing file.
+    pub fn condition(
+        &self,
+        when: &str,
+        context: &serde_json::Value,
+    ) -> Result<bool, TemplateError> {
+        let trimmed = when.trim();
+        let expr = trimmed
+            .strip_prefix('(')
+            .and_then(|s| s.strip_suffix(')'))
+            .unwrap_or(trimmed);
+        let name = format!("condition `{when}`");
+        let value = self.render_str(&name, &format!("{{{{{expr}}}}}"), context)?;
+        Ok(!matches!(value.trim(), "" | "false" | "0" | "null" | "[]"))
+    }
+}
+
+fn render_error(name: &str, e: RenderError) -> TemplateError {
+    let (mut line, mut column) = (e.line_no.unwrap_or(0), e.column_no.unwrap_or(0));
+    let message = match e.reason() {
+        RenderErrorReason::MissingVariable(Some(var)) => format!("unknown variable `{var}`"),
+        RenderErrorReason::MissingVariable(None) => "unknown variable".to_string(),
+        RenderErrorReason::HelperNotFound(h) => format!("unknown helper `{h}`"),
+        RenderErrorReason::TemplateError(parse) => {
+            if let Some((l, c)) = parse.pos() {
+                (line, column) = (l, c);
+            }
+            format!("syntax error: {}", parse.reason())
+        }
+        other => other.to_string(),
+    };
+    TemplateError::Render {
+        file: name.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn case_helpers_convert_service_names() {
+        let r = Renderer::new();
+        let ctx = json!({"n": "billing-api v2"});
+        let out = r
+            .render_str(
+                "t",
+                "{{snake_case n}}|{{kebab_case n}}|{{upper_snake_case n}}|{{title_case n}}",
+                &ctx,
+            )
+            .unwrap();
+        assert_eq!(out, "billing_api_v2|billing-api-v2|BILLING_API_V2|Billing Api V2");
+    }
+
+    #[test]
+    fn nothing_is_html_escaped() {
+        let r = Renderer::new();
+        let out = r.render_str("t", "{{v}}", &json!({"v": "<a & 'b'>"})).unwrap();
+        assert_eq!(out, "<a & 'b'>");
+    }
+
+    #[test]
+    fn an_unknown_variable_names_file_line_and_column() {
+        let r = Renderer::new();
+        let err = r
+            .render_str("app/main.py", "line one\n  {{nope}}\n", &json!({}))
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("app/main.py:2:3:"), "{text}");
+        assert!(text.contains("unknown variable `nope`"), "{text}");
+    }
+
+    #[test]
+    fn a_syntax_error_names_file_line_and_column() {
+        let r = Renderer::new();
+        let err = r
+            .render_str("README.md", "ok\n{{#if x}}never closed\n", &json!({"x": true}))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("README.md:"), "{err}");
+    }
+
+    #[test]
+    fn an_escaped_brace_passes_through() {
+        let r = Renderer::new();
+        let out = r.render_str("t", r"\{{ not.a.var }}", &json!({})).unwrap();
+        assert_eq!(out, "{{ not.a.var }}");
+    }
+
+    #[test]
+    fn conditions_take_names_and_subexpressions() {
+        let r = Renderer::new();
+        let ctx = json!({"k8s": true, "db": "postgres"});
+        assert!(r.condition("k8s", &ctx).unwrap());
+        assert!(r.condition("(eq db \"postgres\")", &ctx).unwrap());
+        assert!(!r.condition("(not k8s)", &ctx).unwrap());
+        assert!(r.condition("typo", &ctx).is_err());
+    }
+}
