@@ -20,7 +20,8 @@ use serde::Serialize;
 use crate::git::{self, GitError};
 use crate::template::plan::{self, Extras, Plan};
 use crate::template::{
-    Answers, Prompter, Renderer, Supplied, Template, TemplateError, manifest::NAME_PLACEHOLDER,
+    Answers, Prompter, Renderer, Supplied, Template, TemplateError, Value,
+    manifest::NAME_PLACEHOLDER,
 };
 
 /// The record `init` leaves in the service for later commands.
@@ -61,9 +62,13 @@ pub struct InitOutcome {
 
 #[derive(Debug)]
 pub enum GitOutcome {
-    Committed { commit: String },
+    Committed {
+        commit: String,
+    },
     /// Inside an existing repository: a nested repository would be wrong (monorepos).
-    InsideRepository { top: PathBuf },
+    InsideRepository {
+        top: PathBuf,
+    },
     Skipped,
 }
 
@@ -107,7 +112,10 @@ struct Record<'a> {
 }
 
 /// Runs `init`. `prompter` is `None` in non-interactive runs: defaults fill the gaps.
-pub fn run(opts: &InitOptions, prompter: Option<&mut dyn Prompter>) -> Result<InitOutcome, InitError> {
+pub fn run(
+    opts: &InitOptions,
+    prompter: Option<&mut dyn Prompter>,
+) -> Result<InitOutcome, InitError> {
     let started = Instant::now();
     let template = match &opts.template_dir {
         Some(dir) => Template::from_dir(dir)?,
@@ -119,29 +127,32 @@ pub fn run(opts: &InitOptions, prompter: Option<&mut dyn Prompter>) -> Result<In
         supplied.insert_assignment(assignment)?;
     }
     if let Some(name) = &opts.name {
-        supplied.insert(NAME_PLACEHOLDER, crate::template::Value::String(name.clone()), "NAME");
-    } else if let Some(dir_name) = opts
-        .output
-        .as_deref()
-        .and_then(|o| o.file_name())
-        .and_then(|n| n.to_str())
-        && supplied.get(NAME_PLACEHOLDER).is_none()
-    {
-        supplied.insert(
-            NAME_PLACEHOLDER,
-            crate::template::Value::String(dir_name.to_string()),
-            "the --output folder name",
-        );
+        supplied.insert(NAME_PLACEHOLDER, Value::String(name.clone()), "NAME");
     }
     if let Some(file) = &opts.answers_file {
         supplied.read_answers_file(file)?;
+    }
+    // Lowest precedence: `--output path/billing-api` names the service `billing-api`.
+    if supplied.get(NAME_PLACEHOLDER).is_none()
+        && let Some(dir_name) = opts
+            .output
+            .as_deref()
+            .and_then(|o| o.file_name())
+            .and_then(|n| n.to_str())
+    {
+        supplied.insert(
+            NAME_PLACEHOLDER,
+            Value::String(dir_name.to_string()),
+            "the --output folder name",
+        );
     }
     if supplied.get(NAME_PLACEHOLDER).is_none() && prompter.is_none() {
         return Err(InitError::NoName);
     }
 
     let renderer = Renderer::new();
-    let answers = crate::template::answers::resolve(&template.manifest, &supplied, &renderer, prompter)?;
+    let answers =
+        crate::template::answers::resolve(&template.manifest, &supplied, &renderer, prompter)?;
     let name = answers
         .get(NAME_PLACEHOLDER)
         .map(ToString::to_string)
@@ -150,7 +161,13 @@ pub fn run(opts: &InitOptions, prompter: Option<&mut dyn Prompter>) -> Result<In
     check_target(&target, opts.force)?;
 
     let secret_key = random_secret()?;
-    let context = plan::context(&template, &answers, &Extras { secret_key: &secret_key });
+    let context = plan::context(
+        &template,
+        &answers,
+        &Extras {
+            secret_key: &secret_key,
+        },
+    );
     let plan = plan::build(&template, &renderer, &context)?;
     let next_steps = renderer.render_str(
         "template.toml (next_steps)",
@@ -284,7 +301,11 @@ fn write(outcome: &InitOutcome, opts: &InitOptions) -> Result<GitOutcome, InitEr
     );
     write_file(&staging.join(ANSWERS_FILE), text.as_bytes(), false)?;
 
-    let enclosing = if opts.git { git::enclosing_work_tree(&parent) } else { None };
+    let enclosing = if opts.git {
+        git::enclosing_work_tree(&parent)
+    } else {
+        None
+    };
     let git = match (opts.git, enclosing) {
         (false, _) => GitOutcome::Skipped,
         (true, Some(top)) => GitOutcome::InsideRepository { top },
@@ -353,7 +374,8 @@ fn write_file(path: &Path, contents: &[u8], executable: bool) -> Result<(), Init
     #[cfg(unix)]
     if executable {
         use std::os::unix::fs::PermissionsExt as _;
-        f.set_permissions(fs::Permissions::from_mode(0o755)).map_err(err)?;
+        f.set_permissions(fs::Permissions::from_mode(0o755))
+            .map_err(err)?;
     }
     #[cfg(not(unix))]
     let _ = executable;

@@ -24,7 +24,12 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(args),
         Command::Stacks => run_stacks(),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "new-service", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "new-service",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
     };
@@ -53,7 +58,8 @@ fn run_stacks() -> anyhow::Result<()> {
 }
 
 fn run_init(args: InitArgs) -> anyhow::Result<()> {
-    let interactive = !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let interactive =
+        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let opts = InitOptions {
         name: args.name,
         stack: Some(args.stack),
@@ -71,8 +77,11 @@ fn run_init(args: InitArgs) -> anyhow::Result<()> {
         std::process::exit(130);
     });
     let mut terminal = prompt::Terminal::new();
-    let prompter: Option<&mut dyn new_service::template::Prompter> =
-        if interactive { Some(&mut terminal) } else { None };
+    let prompter: Option<&mut dyn new_service::template::Prompter> = if interactive {
+        Some(&mut terminal)
+    } else {
+        None
+    };
     let outcome = init::run(&opts, prompter)?;
     if opts.dry_run {
         print_dry_run(&outcome)?;
@@ -98,7 +107,11 @@ fn print_dry_run(outcome: &InitOutcome) -> std::io::Result<()> {
     for file in &outcome.plan.files {
         let parts: Vec<&str> = file.path.split('/').collect();
         let (dirs, name) = parts.split_at(parts.len() - 1);
-        let shared = dirs.iter().zip(&previous).take_while(|(a, b)| a == b).count();
+        let shared = dirs
+            .iter()
+            .zip(&previous)
+            .take_while(|(a, b)| a == b)
+            .count();
         for (depth, dir) in dirs.iter().enumerate().skip(shared) {
             writeln!(out, "  {}{dir}/", "  ".repeat(depth))?;
         }
@@ -128,9 +141,10 @@ fn print_created(outcome: &InitOutcome) -> std::io::Result<()> {
         outcome.elapsed.as_millis(),
     )?;
     match &outcome.git {
-        GitOutcome::Committed { commit } => {
-            writeln!(out, "{DIM}git: initialised on branch main, initial commit {commit}{DIM:#}")?
-        }
+        GitOutcome::Committed { commit } => writeln!(
+            out,
+            "{DIM}git: initialised on branch main, initial commit {commit}{DIM:#}"
+        )?,
         GitOutcome::InsideRepository { top } => writeln!(
             out,
             "{DIM}git: inside the existing repository {}; files left for you to commit{DIM:#}",

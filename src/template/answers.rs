@@ -91,7 +91,11 @@ impl Supplied {
                 }
                 None => map,
             },
-            _ => return Err(bad("expected a mapping of placeholder names to values".into())),
+            _ => {
+                return Err(bad(
+                    "expected a mapping of placeholder names to values".into()
+                ));
+            }
         };
         let source = format!("answers file {}", path.display());
         for (key, value) in map {
@@ -161,7 +165,10 @@ pub fn resolve(
         .keys()
         .find(|k| !manifest.placeholders.contains_key(k.as_str()))
     {
-        let source = supplied.get(unknown).map(|(_, s)| s.as_str()).unwrap_or("--set");
+        let source = supplied
+            .get(unknown)
+            .map(|(_, s)| s.as_str())
+            .unwrap_or("--set");
         return Err(TemplateError::UnknownPlaceholder {
             key: unknown.clone(),
             origin: source.to_string(),

@@ -196,11 +196,15 @@ impl Placeholder {
             (_, None) => None,
             (PlaceholderKind::Bool, Some(toml::Value::Boolean(b))) => Some(DefaultValue::Bool(b)),
             (PlaceholderKind::Bool, Some(_)) => {
-                return Err(format!("placeholder `{name}`: a bool default is true or false"));
+                return Err(format!(
+                    "placeholder `{name}`: a bool default is true or false"
+                ));
             }
             (_, Some(toml::Value::String(s))) => Some(DefaultValue::Text(s)),
             (_, Some(_)) => {
-                return Err(format!("placeholder `{name}`: the default must be a string"));
+                return Err(format!(
+                    "placeholder `{name}`: the default must be a string"
+                ));
             }
         };
         if let (PlaceholderKind::Choice(choices), Some(DefaultValue::Text(d))) = (&kind, &default)
@@ -264,8 +268,14 @@ fn toml_error_message(text: &str, e: &toml::de::Error) -> String {
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 

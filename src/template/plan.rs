@@ -226,7 +226,15 @@ mod tests {
 
     #[test]
     fn escaping_paths_are_refused() {
-        for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "./a", ".git/config", "c:\\x"] {
+        for bad in [
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "a//b",
+            "./a",
+            ".git/config",
+            "c:\\x",
+        ] {
             assert!(check_relative(bad).is_err(), "{bad}");
         }
         for good in ["a", "a/b.txt", ".github/workflows/ci.yml", "..hidden"] {

@@ -106,13 +106,18 @@ mod tests {
                 &ctx,
             )
             .unwrap();
-        assert_eq!(out, "billing_api_v2|billing-api-v2|BILLING_API_V2|Billing Api V2");
+        assert_eq!(
+            out,
+            "billing_api_v2|billing-api-v2|BILLING_API_V2|Billing Api V2"
+        );
     }
 
     #[test]
     fn nothing_is_html_escaped() {
         let r = Renderer::new();
-        let out = r.render_str("t", "{{v}}", &json!({"v": "<a & 'b'>"})).unwrap();
+        let out = r
+            .render_str("t", "{{v}}", &json!({"v": "<a & 'b'>"}))
+            .unwrap();
         assert_eq!(out, "<a & 'b'>");
     }
 
@@ -131,7 +136,11 @@ mod tests {
     fn a_syntax_error_names_file_line_and_column() {
         let r = Renderer::new();
         let err = r
-            .render_str("README.md", "ok\n{{#if x}}never closed\n", &json!({"x": true}))
+            .render_str(
+                "README.md",
+                "ok\n{{#if x}}never closed\n",
+                &json!({"x": true}),
+            )
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("README.md:"), "{err}");

@@ -1,0 +1,5 @@
+//! Integration tests: one binary, one module per feature. They drive the real `new-service`
+//! binary in temporary directories.
+
+mod common;
+mod init_cli;
