@@ -9,6 +9,8 @@
 //! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod audit;
 pub mod git;
 pub mod init;
+pub mod repo;
 pub mod template;

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per feature. They drive the real `new-service`
 //! binary in temporary directories.
 
+mod checks;
 mod common;
 mod init_cli;
