@@ -28,6 +28,26 @@ pub enum Command {
     /// Scaffold a new service: app, tests against a real database, CI, deploy and repo hygiene.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
+    /// Check a repository against the backend A-to-Z checklist.
+    #[command(after_help = AUDIT_EXAMPLES)]
+    Audit(AuditArgs),
+    /// Print a check's documentation: what it checks, why, how to fix it.
+    Explain {
+        /// Check id, e.g. tests.on-pull-request.
+        id: String,
+        /// Checklist to look the id up in: a-to-z or a file.
+        #[arg(long, default_value = "a-to-z", value_name = "NAME|FILE")]
+        checklist: String,
+    },
+    /// List the checks of a checklist with their levels.
+    Checks {
+        /// Checklist: a-to-z or a file.
+        #[arg(long, default_value = "a-to-z", value_name = "NAME|FILE")]
+        checklist: String,
+        /// Print the JSON Schema of the checklist format instead.
+        #[arg(long)]
+        schema: bool,
+    },
     /// List the templates embedded in this binary.
     Stacks,
     /// Print a shell completion script.
@@ -88,4 +108,63 @@ pub struct InitArgs {
     /// Print the file tree and the answers; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  new-service audit                              audit the current directory
+  new-service audit services/billing --level silver
+  new-service audit --format sarif --output audit.sarif
+  new-service audit --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  new-service audit --only tests.in-ci,tests.on-pull-request --format json
+  new-service audit --checklist team.yaml        a checklist that `extends: a-to-z`
+
+Exit codes: 0 no failing check at or below --level, 1 failing checks, 2 usage or runtime error.
+Waive a check with a reason in .new-service.yaml:
+  audit:
+    waive:
+      - id: docs.ci-badge
+        reason: the status is shown on the team dashboard";
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Repository or service folder to audit.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Checklist: a-to-z (embedded) or a YAML file that may `extends: a-to-z`.
+    #[arg(long, default_value = "a-to-z", value_name = "NAME|FILE")]
+    pub checklist: String,
+
+    /// Output format.
+    #[arg(long, short, default_value = "text", value_parser = ["text", "json", "sarif", "junit", "markdown", "github"])]
+    pub format: String,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// When to exit 1: on a failing check at or below --level, or never.
+    #[arg(long, default_value = "fail", value_parser = ["fail", "never"])]
+    pub fail_on: String,
+
+    /// Judge up to this level; checks above it are informational.
+    #[arg(long, default_value = "gold", value_parser = ["bronze", "silver", "gold"])]
+    pub level: String,
+
+    /// Run only these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub only: Vec<String>,
+
+    /// Do not run these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip: Vec<String>,
+
+    /// Files larger than this many bytes are not read (reported as skipped).
+    #[arg(long, default_value_t = new_service::repo::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
+    pub max_file_size: u64,
+
+    /// Audit as of this date (YYYY-MM-DD) for end-of-life tables [default: today].
+    #[arg(long, env = "NEW_SERVICE_TODAY", value_name = "DATE", hide = true)]
+    pub today: Option<String>,
 }

@@ -13,4 +13,5 @@ pub mod audit;
 pub mod git;
 pub mod init;
 pub mod repo;
+pub mod report;
 pub mod template;

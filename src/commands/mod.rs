@@ -1,0 +1,11 @@
+//! What each subcommand does on the terminal. The work itself is in the library.
+
+pub mod audit;
+pub mod init;
+
+use anstyle::{AnsiColor, Style};
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const GREEN: Style = AnsiColor::Green.on_default().bold();
+pub const RED: Style = AnsiColor::Red.on_default().bold();
