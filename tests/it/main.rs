@@ -5,3 +5,4 @@ mod audit_cli;
 mod checks;
 mod common;
 mod init_cli;
+mod init_fastapi;
