@@ -535,3 +535,26 @@ fn sarif_validator(schema: &serde_json::Value) -> jsonschema::Validator {
     escape_stray_brackets(&mut schema);
     jsonschema::validator_for(&schema).unwrap()
 }
+
+#[test]
+fn an_empty_git_repository_reaches_no_level() {
+    let tmp = TempDir::new().unwrap();
+    crate::common::git(tmp.path(), &["init", "-q"]);
+    let out = new_service()
+        .args(["audit", "--format", "json"])
+        .arg(tmp.path())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["level_reached"], serde_json::Value::Null);
+    let git = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "vcs.git")
+        .unwrap();
+    assert_eq!(git["status"], "fail");
+}

@@ -243,3 +243,35 @@ fn the_action_definition_is_clean_under_zizmor() {
         text(&out)
     );
 }
+
+#[test]
+fn a_freshly_generated_service_reaches_gold_with_every_local_check_passing() {
+    let root = service();
+    let out = new_service()
+        .args(["audit", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = report["results"].as_array().unwrap();
+    let not_passing: Vec<String> = results
+        .iter()
+        .filter(|r| r.get("remote").is_none() && r["status"] != "pass")
+        .map(|r| format!("{} {}: {}", r["id"], r["status"], r["message"]))
+        .collect();
+    assert!(
+        not_passing.is_empty(),
+        "local checks not passing:\n{}",
+        not_passing.join("\n")
+    );
+    assert_eq!(report["level_reached"], "gold");
+    // Remote checks are honest about what they cannot see offline.
+    for r in results.iter().filter(|r| r.get("remote").is_some()) {
+        assert!(
+            r["status"] == "unknown" || r["id"] == "vcs.remote",
+            "remote check {} claims {}",
+            r["id"],
+            r["status"]
+        );
+    }
+}
