@@ -116,7 +116,6 @@ pub fn run(
     opts: &InitOptions,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<InitOutcome, InitError> {
-    let started = Instant::now();
     let template = match &opts.template_dir {
         Some(dir) => Template::from_dir(dir)?,
         None => Template::embedded(opts.stack.as_deref().unwrap_or(DEFAULT_STACK))?,
@@ -157,6 +156,8 @@ pub fn run(
         .get(NAME_PLACEHOLDER)
         .map(ToString::to_string)
         .ok_or(InitError::NoName)?;
+    // Timed from here: prompting is the user's time, not ours.
+    let started = Instant::now();
     let target = opts.output.clone().unwrap_or_else(|| PathBuf::from(&name));
     check_target(&target, opts.force)?;
 

@@ -309,7 +309,7 @@ fn an_invalid_name_is_one_clear_line_and_exit_2() {
         .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("`Bad_Name` does not match"), "{stderr}");
+    assert!(stderr.contains("`Bad_Name` is not valid: lower-case letters, digits and dashes"), "{stderr}");
     assert!(leftovers(tmp.path()).is_empty());
 }
 
