@@ -269,7 +269,9 @@ pub fn coerce(placeholder: &Placeholder, value: Value) -> Result<Value, String> 
                 Some(help) => format!("`{s}` is not valid: {help}"),
                 None => format!(
                     "`{s}` does not match {}",
-                    re.as_str().trim_start_matches("^(?:").trim_end_matches(")$")
+                    re.as_str()
+                        .trim_start_matches("^(?:")
+                        .trim_end_matches(")$")
                 ),
             }),
             _ => Ok(Value::String(s)),
