@@ -246,7 +246,7 @@ fn required_checks(
         required.extend(view.checks.iter().cloned());
     }
     // Classic checks are visible through the admin view or the branch view; rules only here.
-    let complete = rules.is_ok() && (matches!(classic, Ok(_)) || branch_view.is_ok());
+    let complete = rules.is_ok() && (classic.is_ok() || branch_view.is_ok());
     let jobs = if job_names.is_empty() {
         "none".to_string()
     } else {
@@ -348,6 +348,7 @@ fn secret_scanning(repo: &RepoName, repo_json: &Value) -> RemoteCheck {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

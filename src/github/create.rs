@@ -33,7 +33,7 @@ pub enum CreateError {
     Protect {
         repo: RepoName,
         #[source]
-        source: ProtectError,
+        source: Box<ProtectError>,
     },
 }
 
@@ -174,8 +174,7 @@ pub fn push(
             let stderr = String::from_utf8_lossy(&out.stderr);
             let last = stderr
                 .lines()
-                .filter(|l| !l.trim().is_empty())
-                .last()
+                .rfind(|l| !l.trim().is_empty())
                 .unwrap_or("no output");
             Err(failed(format!("`git {}` failed: {last}", args.join(" "))))
         }
@@ -243,7 +242,7 @@ pub fn publish(
     };
     let protect = protect::protect(client, repo, &opts).map_err(|source| CreateError::Protect {
         repo: repo.clone(),
-        source,
+        source: Box::new(source),
     })?;
     Ok(PublishReport {
         created,
@@ -253,6 +252,7 @@ pub fn publish(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
