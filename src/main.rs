@@ -248,7 +248,12 @@ fn print_protect(report: &ProtectReport) -> anyhow::Result<()> {
     }
     if report.dry_run {
         writeln!(out, "Dry run: read the current settings, sent no changes.")?;
-    } else if !report.changed_anything() {
+    } else if !report.changed_anything()
+        && !report
+            .security
+            .iter()
+            .any(|s| matches!(s.state, FeatureState::Refused(_)))
+    {
         writeln!(out, "Already up to date: nothing to change.")?;
     }
     Ok(())
