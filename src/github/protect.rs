@@ -435,17 +435,15 @@ fn enable_security(
             == Some("enabled")
     };
     let mut out = Vec::new();
-    let mut scanning_refused = None;
+    let mut scanning_refused = false;
     for (feature, key) in [
         (Feature::SecretScanning, "secret_scanning"),
         (Feature::PushProtection, "secret_scanning_push_protection"),
     ] {
         let state = if status(key) {
             FeatureState::AlreadyOn
-        } else if let Some(reason) = &scanning_refused {
-            FeatureState::Refused(format!(
-                "needs secret scanning, which was refused: {reason}"
-            ))
+        } else if scanning_refused {
+            FeatureState::Refused("needs secret scanning, which GitHub refused above".into())
         } else {
             let body = json!({"security_and_analysis": {key: {"status": "enabled"}}});
             if dry_run {
@@ -461,9 +459,7 @@ fn enable_security(
                     Ok(_) => FeatureState::Enabled,
                     Err(e) => {
                         let reason = refusal(e)?;
-                        if feature == Feature::SecretScanning {
-                            scanning_refused = Some(reason.clone());
-                        }
+                        scanning_refused |= feature == Feature::SecretScanning;
                         FeatureState::Refused(reason)
                     }
                 }
