@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, GithubCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -20,6 +20,12 @@ fn main() -> ExitCode {
         Command::Explain { id, checklist } => commands::audit::explain(&id, &checklist),
         Command::Checks { checklist, schema } => commands::audit::list(&checklist, schema),
         Command::Stacks => commands::init::stacks().map(|()| ExitCode::SUCCESS),
+        Command::Github(GithubCommand::Protect(args)) => {
+            commands::github::run_protect(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Github(GithubCommand::Secrets(args)) => {
+            commands::github::run_secrets(args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -10,6 +10,7 @@ pub mod checklist;
 pub mod checks;
 pub mod declarative;
 pub mod registry;
+pub mod remote;
 pub mod run;
 pub mod waivers;
 
@@ -173,6 +174,18 @@ impl Outcome {
 pub struct Context {
     /// The audit date (for end-of-life tables), as (year, month, day).
     pub today: (i32, u32, u32),
+    /// Repository settings on the hosting service, looked up once before the checks run.
+    pub remote: remote::RemoteFacts,
+}
+
+impl Context {
+    /// A context for an offline audit on the given date.
+    pub fn offline(today: (i32, u32, u32)) -> Self {
+        Context {
+            today,
+            remote: remote::RemoteFacts::default(),
+        }
+    }
 }
 
 /// A built-in check.

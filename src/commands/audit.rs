@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use anyhow::{Context as _, bail};
 use new_service::audit::checklist::Implementation;
+use new_service::audit::remote::{self, RemoteFacts};
 use new_service::audit::waivers::Waivers;
 use new_service::audit::{AuditOptions, Checklist, Context, Level, run};
 use new_service::repo::{Repo, RepoOptions};
@@ -39,11 +40,17 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     let waivers = Waivers::load(&repo, &checklist).map_err(anyhow::Error::msg)?;
+    let remote = if args.offline {
+        RemoteFacts::NotGathered("not looked up (--offline)".into())
+    } else {
+        let client = super::github::client();
+        remote::gather(&repo, args.github.as_ref(), client.as_ref())
+    };
     let options = AuditOptions {
         level,
         only: args.only,
         skip: args.skip,
-        context: Context { today },
+        context: Context { today, remote },
     };
     let report = run::run(&repo, &checklist, &waivers, &options);
     progress.stop();

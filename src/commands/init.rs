@@ -2,6 +2,7 @@
 
 use std::io::{IsTerminal as _, Write as _};
 
+use new_service::github;
 use new_service::init::{self, GitOutcome, InitOptions, InitOutcome};
 
 use super::{BOLD, DIM, GREEN};
@@ -19,6 +20,15 @@ pub fn stacks() -> anyhow::Result<()> {
 pub fn run(args: InitArgs) -> anyhow::Result<()> {
     let interactive =
         !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    // With --github, make sure GitHub will work before writing anything.
+    let github = match &args.github {
+        Some(repo) if !args.dry_run => {
+            let client = super::github::github_client()?;
+            github::create::ensure_absent(&client, repo)?;
+            Some((client, repo.clone()))
+        }
+        _ => None,
+    };
     let opts = InitOptions {
         name: args.name,
         stack: Some(args.stack),
@@ -44,8 +54,51 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
     let outcome = init::run(&opts, prompter)?;
     if opts.dry_run {
         print_dry_run(&outcome)?;
-    } else {
-        print_created(&outcome)?;
+        if let Some(repo) = &args.github {
+            writeln!(
+                anstream::stdout(),
+                "{BOLD}GitHub{BOLD:#}: would create {repo} ({}), push main and protect it",
+                if args.private { "private" } else { "public" }
+            )?;
+        }
+        return Ok(());
+    }
+    print_created(&outcome)?;
+    if let Some((client, repo)) = github {
+        if !matches!(outcome.git, GitOutcome::Committed { .. }) {
+            anyhow::bail!(
+                "--github needs the service's own git repository, but {} is inside another one; nothing was created on GitHub",
+                outcome.target.display()
+            );
+        }
+        let description = format!("{} service", outcome.template.name);
+        let report = github::create::publish(
+            &client,
+            &outcome.target,
+            &repo,
+            args.private,
+            "main",
+            Some(&description),
+        )
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "the service was created in {}, but GitHub: {e}",
+                outcome.target.display()
+            )
+        })?;
+        let mut out = anstream::stdout();
+        writeln!(
+            out,
+            "{GREEN}GitHub{GREEN:#}: created {} ({}), pushed {}",
+            report.created.html_url,
+            if report.created.private {
+                "private"
+            } else {
+                "public"
+            },
+            report.branch
+        )?;
+        super::github::print_protect(&report.protect)?;
     }
     Ok(())
 }
