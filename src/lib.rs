@@ -4,11 +4,14 @@
 //! The crate map, in the direction data flows (CLI → feature → result; nothing here prints):
 //! - [`template`]: template manifests, answers to placeholders, rendering a file tree;
 //! - [`init`]: `new-service init` — stage the rendered tree, commit it, move it into place;
-//! - [`git`]: the few git operations we need, through the user's own `git`.
+//! - [`git`]: the few git operations we need, through the user's own `git`;
+//! - [`migrations`]: lint migrations for zero-downtime safety and scaffold expand → migrate →
+//!   contract (the engine behind `migrations lint`, `migrations plan` and `db.migrations-safe`).
 //!
 //! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod git;
 pub mod init;
+pub mod migrations;
 pub mod template;
