@@ -3,3 +3,5 @@
 
 mod common;
 mod init_cli;
+mod migrations_plan;
+mod pg;
