@@ -3,5 +3,6 @@
 
 mod common;
 mod init_cli;
+mod migrations_alembic;
 mod migrations_plan;
 mod pg;

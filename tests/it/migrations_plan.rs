@@ -13,8 +13,8 @@ use tempfile::TempDir;
 use crate::common::new_service;
 use crate::pg::Postgres;
 
-const ROWS: u32 = 20_000;
-const DB: &str = "app";
+pub(crate) const ROWS: u32 = 20_000;
+pub(crate) const DB: &str = "app";
 
 /// Generates a plan with the SQL tool into a temporary folder.
 fn plan(args: &[&str]) -> (TempDir, PathBuf) {
@@ -62,9 +62,11 @@ fn apply(pg: &Postgres, file: &Path) {
     );
 }
 
-fn setup(pg: &Postgres, table_sql: &str) {
+pub(crate) fn setup(pg: &Postgres, table_sql: &str) {
     pg.create_database(DB);
-    pg.execute(DB, table_sql);
+    if !table_sql.is_empty() {
+        pg.execute(DB, table_sql);
+    }
     pg.execute(
         DB,
         "CREATE TABLE test_control (done boolean NOT NULL);
@@ -77,7 +79,7 @@ fn setup(pg: &Postgres, table_sql: &str) {
 
 /// A client that loops over `body` (PL/pgSQL, with `i` the iteration) and commits each time,
 /// until the test says done — so it is guaranteed to run during the whole migrate phase.
-fn client(pg: &Postgres, body: &str) -> Child {
+pub(crate) fn client(pg: &Postgres, body: &str) -> Child {
     let script = format!(
         "DO $client$
 DECLARE
@@ -103,17 +105,49 @@ $client$;"
         .unwrap()
 }
 
-/// Runs the migrate phase while `clients` work, then checks that they all succeeded and that
-/// each wrote while the backfill ran.
-fn migrate_under_load(
+/// Applies `step` while `clients` work, then checks that they all succeeded and that each of
+/// `writers` wrote while the step ran.
+pub(crate) fn apply_under_load(
     pg: &Postgres,
-    migrate: &Path,
+    step: &Path,
+    clients: Vec<(&str, Child)>,
+    writers: &[&str],
+) {
+    run_under_load(
+        pg,
+        &step.display().to_string(),
+        || apply(pg, step),
+        clients,
+        writers,
+    );
+}
+
+/// Runs `step` while `clients` work, then checks that they all succeeded and that each of
+/// `writers` wrote while the step ran.
+pub(crate) fn run_under_load(
+    pg: &Postgres,
+    what: &str,
+    step: impl FnOnce(),
     clients: Vec<(&str, Child)>,
     writers: &[&str],
 ) {
     let started = pg.query(DB, "SELECT clock_timestamp()");
-    apply(pg, migrate);
+    step();
     let finished = pg.query(DB, "SELECT clock_timestamp()");
+    stop_clients(pg, clients);
+    for writer in writers {
+        let during = pg.query(
+            DB,
+            &format!(
+                "SELECT count(*) FROM test_log WHERE writer = '{writer}' AND at > '{started}' AND at < '{finished}'"
+            ),
+        );
+        assert_ne!(during, "0", "{writer} never wrote while {what} ran");
+    }
+}
+
+/// Tells the clients to finish, checks that none failed, and rearms the flag.
+pub(crate) fn stop_clients(pg: &Postgres, clients: Vec<(&str, Child)>) {
     pg.execute(DB, "UPDATE test_control SET done = true");
     for (name, child) in clients {
         let out = child.wait_with_output().unwrap();
@@ -123,26 +157,21 @@ fn migrate_under_load(
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    for writer in writers {
-        let during = pg.query(
-            DB,
-            &format!(
-                "SELECT count(*) FROM test_log WHERE writer = '{writer}' AND at > '{started}' AND at < '{finished}'"
-            ),
-        );
-        assert_ne!(during, "0", "{writer} never wrote during the backfill");
-    }
+    pg.execute(DB, "UPDATE test_control SET done = false");
 }
 
 /// Lints the plan: clean as generated; without its ignore comments, exactly the contract step
 /// is flagged, for the rules named.
-fn assert_lints_clean_except_contract(dir: &Path, rules: &[&str]) {
+pub(crate) fn assert_lints_clean_except_contract(dir: &Path, rules: &[&str]) {
     new_service()
         .args(["migrations", "lint"])
         .arg(dir)
         .assert()
         .success();
-    let stripped = TempDir::new().unwrap();
+    // Same folder name: the walker recognises Alembic's `versions/` by it.
+    let tmp = TempDir::new().unwrap();
+    let stripped = tmp.path().join(dir.file_name().unwrap());
+    fs::create_dir(&stripped).unwrap();
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         let text = fs::read_to_string(&path).unwrap();
@@ -151,11 +180,11 @@ fn assert_lints_clean_except_contract(dir: &Path, rules: &[&str]) {
             .filter(|l| !l.contains("new-service-ignore"))
             .map(|l| format!("{l}\n"))
             .collect();
-        fs::write(stripped.path().join(path.file_name().unwrap()), kept).unwrap();
+        fs::write(stripped.join(path.file_name().unwrap()), kept).unwrap();
     }
     let out = new_service()
         .args(["migrations", "lint", "--format", "json"])
-        .arg(stripped.path())
+        .arg(&stripped)
         .assert()
         .code(1)
         .get_output()
@@ -188,25 +217,21 @@ fn assert_lints_clean_except_contract(dir: &Path, rules: &[&str]) {
     }
 }
 
-#[test]
-fn rename_column_plan_keeps_every_row_while_both_releases_write() {
-    let (_tmp, dir) = plan(&["rename-column", "users.phone", "phone_number"]);
-    assert_lints_clean_except_contract(&dir, &["drop-column"]);
+/// `users` with `phone`, the column the rename plans move to `phone_number`.
+pub(crate) fn users_table() -> String {
+    format!(
+        "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL,
+                             phone text NOT NULL DEFAULT 'none');
+         INSERT INTO users (name, phone)
+         SELECT 'user-' || g, 'p-' || g FROM generate_series(1, {ROWS}) AS g;"
+    )
+}
 
-    let pg = Postgres::start();
-    setup(
-        &pg,
-        &format!(
-            "CREATE TABLE users (id bigserial PRIMARY KEY, name text NOT NULL,
-                                 phone text NOT NULL DEFAULT 'none');
-             INSERT INTO users (name, phone)
-             SELECT 'user-' || g, 'p-' || g FROM generate_series(1, {ROWS}) AS g;"
-        ),
-    );
-    apply(&pg, &phase(&dir, "expand", "up"));
-
+/// During a rename: the running release writes `phone`, the next one writes `phone_number`
+/// and reads it, and must never see it differ from `phone` on a row written since expand.
+pub(crate) fn rename_clients(pg: &Postgres) -> Vec<(&'static str, Child)> {
     let old_writer = client(
-        &pg,
+        pg,
         "    INSERT INTO users (name, phone) VALUES ('ins-old-' || i, 'io-' || i);
     target := 1 + 3 * (i % 6666);
     UPDATE users SET phone = 'old-' || id WHERE id = target;
@@ -214,7 +239,7 @@ fn rename_column_plan_keeps_every_row_while_both_releases_write() {
       ON CONFLICT DO NOTHING;",
     );
     let new_writer = client(
-        &pg,
+        pg,
         "    INSERT INTO users (name, phone_number) VALUES ('ins-new-' || i, 'in-' || i);
     target := 2 + 3 * (i % 6666);
     UPDATE users SET phone_number = 'new-' || id WHERE id = target;
@@ -222,7 +247,7 @@ fn rename_column_plan_keeps_every_row_while_both_releases_write() {
       ON CONFLICT DO NOTHING;",
     );
     let new_reader = client(
-        &pg,
+        pg,
         &format!(
             "    SELECT count(*) INTO bad FROM users
      WHERE (id > {ROWS} OR phone LIKE 'old-%' OR phone_number LIKE 'new-%')
@@ -232,29 +257,41 @@ fn rename_column_plan_keeps_every_row_while_both_releases_write() {
     END IF;"
         ),
     );
-    migrate_under_load(
+    vec![
+        ("old writer", old_writer),
+        ("new writer", new_writer),
+        ("new reader", new_reader),
+    ]
+}
+
+/// The phone every `users` row must end with, after `rename_clients` ran.
+pub(crate) fn rename_expected() -> String {
+    expected_value(
+        "'io-' || substr(u.name, 9)",
+        "'in-' || substr(u.name, 9)",
+        "'old-' || u.id",
+        "'new-' || u.id",
+        "'p-' || u.id",
+    )
+}
+
+#[test]
+fn rename_column_plan_keeps_every_row_while_both_releases_write() {
+    let (_tmp, dir) = plan(&["rename-column", "users.phone", "phone_number"]);
+    assert_lints_clean_except_contract(&dir, &["drop-column"]);
+
+    let pg = Postgres::start();
+    setup(&pg, &users_table());
+    apply(&pg, &phase(&dir, "expand", "up"));
+    apply_under_load(
         &pg,
         &phase(&dir, "migrate", "up"),
-        vec![
-            ("old writer", old_writer),
-            ("new writer", new_writer),
-            ("new reader", new_reader),
-        ],
+        rename_clients(&pg),
         &["ins-old", "ins-new"],
     );
     apply(&pg, &phase(&dir, "contract", "up"));
 
-    let expected = format!(
-        "CASE
-           WHEN u.name LIKE 'ins-old-%' THEN 'io-' || substr(u.name, 9)
-           WHEN u.name LIKE 'ins-new-%' THEN 'in-' || substr(u.name, 9)
-           WHEN EXISTS (SELECT 1 FROM test_log l WHERE l.writer = 'upd-old' AND l.key = u.id)
-             THEN 'old-' || u.id
-           WHEN EXISTS (SELECT 1 FROM test_log l WHERE l.writer = 'upd-new' AND l.key = u.id)
-             THEN 'new-' || u.id
-           ELSE 'p-' || u.id
-         END"
-    );
+    let expected = rename_expected();
     assert_no_row_lost(&pg, "users");
     assert_eq!(
         pg.query(
@@ -264,12 +301,8 @@ fn rename_column_plan_keeps_every_row_while_both_releases_write() {
         "0"
     );
     assert_eq!(
-        pg.query(
-            DB,
-            "SELECT string_agg(column_name || ':' || is_nullable || ':' || coalesce(column_default, ''), ',' ORDER BY column_name)
-               FROM information_schema.columns WHERE table_name = 'users' AND column_name LIKE 'phone%'"
-        ),
-        "phone_number:NO:'none'::text",
+        columns(&pg, "users", "phone%"),
+        "phone_number:NO:'none'::text:text",
         "phone is gone; phone_number took over NOT NULL and the default"
     );
 
@@ -285,17 +318,284 @@ fn rename_column_plan_keeps_every_row_while_both_releases_write() {
         "0"
     );
     assert_eq!(
-        pg.query(
-            DB,
-            "SELECT string_agg(column_name || ':' || is_nullable || ':' || coalesce(column_default, ''), ',' ORDER BY column_name)
-               FROM information_schema.columns WHERE table_name = 'users' AND column_name LIKE 'phone%'"
-        ),
-        "phone:NO:'none'::text"
+        columns(&pg, "users", "phone%"),
+        "phone:NO:'none'::text:text"
     );
 }
 
+#[test]
+fn change_type_plan_swaps_in_the_new_type_without_losing_a_write() {
+    let (_tmp, dir) = plan(&[
+        "change-type",
+        "orders.amount",
+        "bigint",
+        "--from-type",
+        "integer",
+    ]);
+    assert_lints_clean_except_contract(&dir, &["drop-column", "rename-column"]);
+
+    let pg = Postgres::start();
+    setup(
+        &pg,
+        &format!(
+            "CREATE TABLE orders (id bigserial PRIMARY KEY, name text NOT NULL,
+                                  amount integer NOT NULL DEFAULT 0);
+             INSERT INTO orders (name, amount)
+             SELECT 'order-' || g, g FROM generate_series(1, {ROWS}) AS g;"
+        ),
+    );
+    apply(&pg, &phase(&dir, "expand", "up"));
+    // Both releases know only `amount`; the converted copy is the migration's business.
+    let old_writer = client(
+        &pg,
+        "    INSERT INTO orders (name, amount) VALUES ('ins-old-' || i, i);
+    target := 1 + 3 * (i % 6666);
+    UPDATE orders SET amount = id * 2 WHERE id = target;
+    INSERT INTO test_log (writer, key) VALUES ('ins-old', i), ('upd-old', target)
+      ON CONFLICT DO NOTHING;",
+    );
+    let new_writer = client(
+        &pg,
+        "    INSERT INTO orders (name) VALUES ('ins-new-' || i);
+    target := 2 + 3 * (i % 6666);
+    UPDATE orders SET amount = id * 3 WHERE id = target;
+    INSERT INTO test_log (writer, key) VALUES ('ins-new', i), ('upd-new', target)
+      ON CONFLICT DO NOTHING;",
+    );
+    let reader = client(
+        &pg,
+        &format!(
+            "    SELECT count(*) INTO bad FROM orders
+     WHERE (id > {ROWS} OR amount IN (id * 2, id * 3)) AND amount_new IS DISTINCT FROM amount::bigint;
+    IF bad > 0 THEN
+      RAISE EXCEPTION 'the converted column lags behind in % rows', bad;
+    END IF;"
+        ),
+    );
+    apply_under_load(
+        &pg,
+        &phase(&dir, "migrate", "up"),
+        vec![
+            ("old writer", old_writer),
+            ("new writer", new_writer),
+            ("reader", reader),
+        ],
+        &["ins-old", "ins-new"],
+    );
+    apply(&pg, &phase(&dir, "contract", "up"));
+
+    let expected = expected_value(
+        "substr(u.name, 9)::bigint",
+        "0",
+        "u.id * 2",
+        "u.id * 3",
+        "u.id",
+    );
+    assert_no_row_lost(&pg, "orders");
+    assert_eq!(
+        pg.query(
+            DB,
+            &format!("SELECT count(*) FROM orders u WHERE amount IS DISTINCT FROM {expected}")
+        ),
+        "0"
+    );
+    assert_eq!(columns(&pg, "orders", "amount%"), "amount:NO:0:bigint");
+
+    for step in ["contract", "migrate", "expand"] {
+        apply(&pg, &phase(&dir, step, "down"));
+    }
+    assert_eq!(
+        pg.query(
+            DB,
+            &format!("SELECT count(*) FROM orders u WHERE amount IS DISTINCT FROM {expected}")
+        ),
+        "0"
+    );
+    assert_eq!(columns(&pg, "orders", "amount%"), "amount:NO:0:integer");
+}
+
+#[test]
+fn add_not_null_plan_fills_nulls_that_the_old_release_keeps_writing() {
+    let (_tmp, dir) = plan(&["add-not-null", "accounts.email", "--default", "'unknown'"]);
+    assert_lints_clean_except_contract(&dir, &["set-not-null"]);
+
+    let pg = Postgres::start();
+    setup(
+        &pg,
+        &format!(
+            "CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL, email text);
+             INSERT INTO accounts (name, email)
+             SELECT 'account-' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'e-' || g END
+               FROM generate_series(1, {ROWS}) AS g;"
+        ),
+    );
+    apply(&pg, &phase(&dir, "expand", "up"));
+    // The running release still writes NULL; the next one always writes an address.
+    let old_writer = client(
+        &pg,
+        "    INSERT INTO accounts (name, email) VALUES ('ins-old-' || i, NULL);
+    target := 1 + 3 * (i % 6666);
+    UPDATE accounts SET email = NULL WHERE id = target;
+    INSERT INTO test_log (writer, key) VALUES ('ins-old', i), ('upd-old', target)
+      ON CONFLICT DO NOTHING;",
+    );
+    let new_writer = client(
+        &pg,
+        "    INSERT INTO accounts (name, email) VALUES ('ins-new-' || i, 'in-' || i);
+    target := 2 + 3 * (i % 6666);
+    UPDATE accounts SET email = 'new-' || id WHERE id = target;
+    INSERT INTO test_log (writer, key) VALUES ('ins-new', i), ('upd-new', target)
+      ON CONFLICT DO NOTHING;",
+    );
+    let reader = client(
+        &pg,
+        &format!(
+            "    SELECT count(*) INTO bad FROM accounts WHERE id > {ROWS} AND email IS NULL;
+    IF bad > 0 THEN
+      RAISE EXCEPTION 'a new row kept NULL: %', bad;
+    END IF;"
+        ),
+    );
+    apply_under_load(
+        &pg,
+        &phase(&dir, "migrate", "up"),
+        vec![
+            ("old writer", old_writer),
+            ("new writer", new_writer),
+            ("reader", reader),
+        ],
+        &["ins-old", "ins-new"],
+    );
+    apply(&pg, &phase(&dir, "contract", "up"));
+
+    let expected = expected_value(
+        "'unknown'",
+        "'in-' || substr(u.name, 9)",
+        "'unknown'",
+        "'new-' || u.id",
+        "CASE WHEN u.id % 3 = 0 THEN 'unknown' ELSE 'e-' || u.id END",
+    );
+    assert_no_row_lost(&pg, "accounts");
+    assert_eq!(
+        pg.query(
+            DB,
+            &format!("SELECT count(*) FROM accounts u WHERE email IS DISTINCT FROM {expected}")
+        ),
+        "0"
+    );
+    assert_eq!(
+        columns(&pg, "accounts", "email"),
+        "email:NO:'unknown'::text:text"
+    );
+    // The helper check is gone once NOT NULL holds.
+    assert_eq!(
+        pg.query(
+            DB,
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'accounts'::regclass AND contype = 'c'"
+        ),
+        "0"
+    );
+
+    for step in ["contract", "migrate", "expand"] {
+        apply(&pg, &phase(&dir, step, "down"));
+    }
+    assert_eq!(columns(&pg, "accounts", "email"), "email:YES::text");
+}
+
+#[test]
+fn drop_column_plan_lets_the_new_release_insert_before_and_while_the_column_goes() {
+    let (_tmp, dir) = plan(&["drop-column", "items.legacy", "--type", "text"]);
+    assert_lints_clean_except_contract(&dir, &["drop-column"]);
+    assert!(
+        !fs::read_dir(&dir).unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("migrate")),
+        "there is nothing to backfill"
+    );
+
+    let pg = Postgres::start();
+    setup(
+        &pg,
+        &format!(
+            "CREATE TABLE items (id bigserial PRIMARY KEY, name text NOT NULL, legacy text NOT NULL);
+             INSERT INTO items (name, legacy)
+             SELECT 'item-' || g, 'l-' || g FROM generate_series(1, {ROWS}) AS g;"
+        ),
+    );
+    apply(&pg, &phase(&dir, "expand", "up"));
+    // After expand, both releases run side by side; the new one never names `legacy`.
+    let old_writer = client(
+        &pg,
+        "    INSERT INTO items (name, legacy) VALUES ('ins-old-' || i, 'x');
+    INSERT INTO test_log (writer, key) VALUES ('ins-old', i);",
+    );
+    let new_writer = client(
+        &pg,
+        "    INSERT INTO items (name) VALUES ('ins-new-' || i);
+    INSERT INTO test_log (writer, key) VALUES ('ins-new', i);",
+    );
+    stop_clients(
+        &pg,
+        vec![("old writer", old_writer), ("new writer", new_writer)],
+    );
+    // Once the old release is gone, the contract runs under the new release's load.
+    let new_writer = client(
+        &pg,
+        "    INSERT INTO items (name) VALUES ('ins-new-' || (i + 1000000));
+    INSERT INTO test_log (writer, key) VALUES ('ins-new', i + 1000000);",
+    );
+    apply_under_load(
+        &pg,
+        &phase(&dir, "contract", "up"),
+        vec![("new writer", new_writer)],
+        &[],
+    );
+    assert_no_row_lost(&pg, "items");
+    assert_eq!(columns(&pg, "items", "legacy"), "");
+
+    for step in ["contract", "expand"] {
+        apply(&pg, &phase(&dir, step, "down"));
+    }
+    assert_eq!(columns(&pg, "items", "legacy"), "legacy:YES::text");
+}
+
+/// What a row must hold in the end, from what the clients logged: rows they inserted, rows
+/// they updated, and the rest as the table was filled.
+pub(crate) fn expected_value(
+    ins_old: &str,
+    ins_new: &str,
+    upd_old: &str,
+    upd_new: &str,
+    rest: &str,
+) -> String {
+    format!(
+        "CASE
+           WHEN u.name LIKE 'ins-old-%' THEN {ins_old}
+           WHEN u.name LIKE 'ins-new-%' THEN {ins_new}
+           WHEN EXISTS (SELECT 1 FROM test_log l WHERE l.writer = 'upd-old' AND l.key = u.id)
+             THEN {upd_old}
+           WHEN EXISTS (SELECT 1 FROM test_log l WHERE l.writer = 'upd-new' AND l.key = u.id)
+             THEN {upd_new}
+           ELSE {rest}
+         END"
+    )
+}
+
+/// `column:nullable:default:type` of the table's columns named like `pattern`.
+pub(crate) fn columns(pg: &Postgres, table: &str, pattern: &str) -> String {
+    pg.query(
+        DB,
+        &format!(
+            "SELECT string_agg(column_name || ':' || is_nullable || ':' || coalesce(column_default, '') || ':' || data_type, ',' ORDER BY column_name)
+               FROM information_schema.columns WHERE table_name = '{table}' AND column_name LIKE '{pattern}'"
+        ),
+    )
+}
+
 /// The original rows are all there, and every insert a client logged made it.
-fn assert_no_row_lost(pg: &Postgres, table: &str) {
+pub(crate) fn assert_no_row_lost(pg: &Postgres, table: &str) {
     assert_eq!(
         pg.query(
             DB,

@@ -359,11 +359,28 @@ $contract$",
     )
 }
 
-/// Gives `to` the default of `from` (cast to `cast`, if given), read from the catalog.
+/// Gives `to` the default of `from`, read from the catalog. With `cast`, the expression is
+/// first tried as it is (PostgreSQL converts `0` for a bigint column by itself, keeping the
+/// default readable) and cast explicitly only when that fails.
 fn copy_default(n: &Names, from: &str, to: &str, cast: Option<&str>) -> String {
-    let expr = match cast {
-        Some(ty) => format!("format('(%s)::%s', ns_default, {})", lit(ty)),
-        None => "ns_default".to_string(),
+    let set = |expr: &str| {
+        format!(
+            "EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rc}, {to_lit}, {expr});",
+            rc = n.regclass,
+            to_lit = lit(to),
+        )
+    };
+    let apply = match cast {
+        Some(ty) => format!(
+            "BEGIN
+      {plain}
+    EXCEPTION WHEN others THEN
+      {cast}
+    END;",
+            plain = set("ns_default"),
+            cast = set(&format!("format('(%s)::%s', ns_default, {})", lit(ty))),
+        ),
+        None => set("ns_default"),
     };
     format!(
         "DO $default$
@@ -375,13 +392,12 @@ BEGIN
     JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
    WHERE d.adrelid = {rc} AND a.attname = {from_lit};
   IF ns_default IS NOT NULL THEN
-    EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %s', {rc}, {to_lit}, {expr});
+    {apply}
   END IF;
 END
 $default$",
         rc = n.regclass,
         from_lit = lit(from),
-        to_lit = lit(to),
     )
 }
 
@@ -485,10 +501,7 @@ fn rename_column(req: &PlanRequest, n: &Names, new: &str) -> Vec<Phase> {
         ),
     )];
 
-    let mut contract_up = vec![stmt(
-        "wait at most 5 s for the table lock instead of queueing every query behind it",
-        "SET LOCAL lock_timeout = '5s'".to_string(),
-    )];
+    let mut contract_up = vec![lock_timeout()];
     contract_up.extend(drop_trigger(n, &function));
     contract_up.push(stmt(
         "",
@@ -648,10 +661,7 @@ fn change_type(
         ),
     )];
 
-    let mut contract_up = vec![stmt(
-        "wait at most 5 s for the table lock instead of queueing every query behind it",
-        "SET LOCAL lock_timeout = '5s'".to_string(),
-    )];
+    let mut contract_up = vec![lock_timeout()];
     contract_up.extend(drop_trigger(n, &function));
     contract_up.push(stmt(
         "",
@@ -837,6 +847,7 @@ fn add_not_null(req: &PlanRequest, n: &Names, default: &str) -> Vec<Phase> {
     )];
 
     let contract_up = vec![
+        lock_timeout(),
         stmt(
             "",
             ignored(
@@ -917,6 +928,7 @@ fn drop_column(req: &PlanRequest, n: &Names, column_type: Option<&str>) -> Vec<P
         ),
     ];
     let contract_up = vec![
+        lock_timeout(),
         stmt(
             "",
             guard_no_dependents(n, col, "drop them (DROP INDEX CONCURRENTLY …) first"),
@@ -1015,6 +1027,15 @@ pub fn progress_queries(req: &PlanRequest) -> Vec<(String, String)> {
         )],
         Change::DropColumn { .. } => Vec::new(),
     }
+}
+
+/// Contract steps take an ACCESS EXCLUSIVE lock, briefly; waiting for it behind a long query
+/// would queue every other query behind the migration, so give up instead and retry later.
+fn lock_timeout() -> Statement {
+    stmt(
+        "wait at most 5 s for the table lock instead of queueing every query behind it",
+        "SET LOCAL lock_timeout = '5s'".to_string(),
+    )
 }
 
 fn irreversible(message: &str) -> String {
