@@ -199,7 +199,8 @@ pub enum PlanCommand {
 const PLAN_EXAMPLES: &str = "\
 Examples:
   new-service migrations plan rename-column users.phone phone_number
-  new-service migrations plan rename-column users.phone phone_number --tool alembic --output alembic/versions
+  new-service migrations plan rename-column users.phone phone_number \\
+      --tool alembic --output alembic/versions
   new-service migrations plan change-type orders.amount bigint --from-type integer
   new-service migrations plan change-type events.payload jsonb --using 'payload::jsonb'
   new-service migrations plan add-not-null users.email --default \"''\" --batch-size 5000

@@ -228,12 +228,21 @@ fn check(op: &Op, created: &Created, opts: &LintOptions, out: &mut Vec<Violation
             RuleId::DropTable,
             subject().maybe_table(call.str_arg(0, "table_name").map(str::to_string)),
         ),
-        "rename_table" => report(
-            RuleId::RenameTable,
-            subject()
-                .maybe_table(call.str_arg(0, "old_table_name").map(str::to_string))
-                .maybe_target(call.str_arg(1, "new_table_name").map(str::to_string)),
-        ),
+        "rename_table" => {
+            let old = call.str_arg(0, "old_table_name");
+            // Renamed with a view left under the old name: the running release keeps working.
+            if old.is_some_and(|t| {
+                created.views.contains(t) || created.views.contains(&t.to_lowercase())
+            }) {
+                return;
+            }
+            report(
+                RuleId::RenameTable,
+                subject()
+                    .maybe_table(old.map(str::to_string))
+                    .maybe_target(call.str_arg(1, "new_table_name").map(str::to_string)),
+            );
+        }
         "drop_column" => report(
             RuleId::DropColumn,
             subject()

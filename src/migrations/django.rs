@@ -320,8 +320,7 @@ impl Migration {
             "AddIndexConcurrently" | "RemoveIndexConcurrently" if self.atomic => {
                 report(
                     RuleId::ConcurrentInTransaction,
-                    s().maybe_table(model)
-                        .detail(format!("{} in an atomic migration", op.name())),
+                    s().maybe_table(model).detail(op.name().to_string()),
                 );
             }
             "AddConstraint" => {

@@ -10,7 +10,7 @@ use crate::migrations::finding::Finding;
 use crate::migrations::ignore::Violation;
 use crate::migrations::kind::MigrationKind;
 use crate::migrations::lines::LineMap;
-use crate::migrations::rules::Dialect;
+use crate::migrations::rules::{Dialect, RuleId};
 use crate::migrations::sql::{Created, SqlContext, SqlDoc};
 use crate::migrations::{alembic, django};
 
@@ -89,7 +89,14 @@ pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding
     for mut app in apps.into_values() {
         app.sort_by_cached_key(|f| migration_order(f.path));
         let inputs: Vec<(&str, bool)> = app.iter().map(|f| (f.text, !f.context_only)).collect();
-        for (file, violations) in app.iter().zip(django::lint_app(&inputs, opts)) {
+        for (file, mut violations) in app.iter().zip(django::lint_app(&inputs, opts)) {
+            // Django names a model's table `<app label>_<model>`; plans need the table.
+            let label = app_label(file.path);
+            for v in &mut violations {
+                if let (Some(label), Some(model)) = (label, &v.subject.table) {
+                    v.subject.db_table = Some(format!("{label}_{}", model.to_lowercase()));
+                }
+            }
             push(&mut findings, file.path, violations);
         }
     }
@@ -119,7 +126,18 @@ fn lint_sql(text: &str, opts: &LintOptions) -> Vec<Violation> {
     SqlDoc::parse(text).lint(&ctx, &LineMap::identity(text))
 }
 
-fn push(findings: &mut Vec<Finding>, path: &str, violations: Vec<Violation>) {
+fn push(findings: &mut Vec<Finding>, path: &str, mut violations: Vec<Violation>) {
+    // One unreadable spot is enough to say: an unterminated Python string also breaks the SQL
+    // inside it, which would only repeat the news.
+    if let Some(first) = violations
+        .iter()
+        .filter(|v| v.rule == RuleId::SyntaxError)
+        .map(|v| v.line)
+        .min()
+    {
+        violations.retain(|v| v.rule != RuleId::SyntaxError || v.line == first);
+        violations.dedup_by(|a, b| a.rule == RuleId::SyntaxError && b.rule == RuleId::SyntaxError);
+    }
     findings.extend(violations.into_iter().map(|v| {
         let rule = v.rule.rule();
         let info = rule.info();
@@ -132,6 +150,16 @@ fn push(findings: &mut Vec<Finding>, path: &str, violations: Vec<Violation>) {
             fix: rule.fix(&v.subject),
         }
     }));
+}
+
+/// The app label of `<app>/migrations/NNNN_x.py`: the folder above `migrations`.
+fn app_label(path: &str) -> Option<&str> {
+    let mut parts = path.rsplit('/');
+    parts.next()?;
+    if parts.next()? != "migrations" {
+        return None;
+    }
+    parts.next().filter(|p| !p.is_empty() && *p != ".")
 }
 
 /// Django applies an app's migrations by their dependencies, which follow the number in the

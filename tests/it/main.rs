@@ -4,5 +4,6 @@
 mod common;
 mod init_cli;
 mod migrations_alembic;
+mod migrations_lint;
 mod migrations_plan;
 mod pg;

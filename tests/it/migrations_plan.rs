@@ -621,3 +621,176 @@ pub(crate) fn assert_no_row_lost(pg: &Postgres, table: &str) {
         )
     );
 }
+
+/// Generates a plan in a temporary folder (relative `--output`, so the recorded command line is
+/// stable) and returns every file, in name order, as one text.
+fn plan_files(args: &[&str]) -> String {
+    let tmp = TempDir::new().unwrap();
+    new_service()
+        .current_dir(tmp.path())
+        .args(["migrations", "plan"])
+        .args(args)
+        .args(["--output", "plan"])
+        .assert()
+        .success();
+    let mut names: Vec<PathBuf> = fs::read_dir(tmp.path().join("plan"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| {
+            format!(
+                "===== {} =====\n{}",
+                p.file_name().unwrap().to_string_lossy(),
+                fs::read_to_string(p).unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn plans_are_written_as_reviewed() {
+    let sql = ["--start-version", "20260101000000"];
+    let cases: [(&str, Vec<&str>); 5] = [
+        (
+            "rename_column_sql",
+            [&["rename-column", "users.phone", "phone_number"][..], &sql].concat(),
+        ),
+        (
+            "rename_column_alembic",
+            vec![
+                "rename-column",
+                "users.phone",
+                "phone_number",
+                "--tool",
+                "alembic",
+                "--down-revision",
+                "0a1b2c3d4e5f",
+            ],
+        ),
+        (
+            "change_type_sql",
+            [
+                &["change-type", "orders.amount", "numeric(12,2)"][..],
+                &["--using", "amount / 100.0", "--from-type", "integer"],
+                &sql,
+            ]
+            .concat(),
+        ),
+        (
+            "add_not_null_sql",
+            [
+                &[
+                    "add-not-null",
+                    "app.\"Accounts\".email",
+                    "--default",
+                    "'unknown'",
+                ][..],
+                &[
+                    "--key",
+                    "account_id",
+                    "--batch-size",
+                    "5000",
+                    "--pause-ms",
+                    "50",
+                ],
+                &sql,
+            ]
+            .concat(),
+        ),
+        (
+            "drop_column_sql",
+            [&["drop-column", "items.legacy"][..], &sql].concat(),
+        ),
+    ];
+    for (name, args) in cases {
+        insta::assert_snapshot!(format!("plan_{name}"), plan_files(&args));
+    }
+}
+
+#[test]
+fn plan_refuses_bad_input_and_never_overwrites_without_force() {
+    let tmp = TempDir::new().unwrap();
+    let plan = |extra: &[&str]| {
+        new_service()
+            .current_dir(tmp.path())
+            .args(["migrations", "plan"])
+            .args(extra)
+            .assert()
+    };
+    plan(&["rename-column", "phone", "phone_number"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`phone` is not TABLE.COLUMN or SCHEMA.TABLE.COLUMN",
+        ));
+    plan(&[
+        "add-not-null",
+        "users.email",
+        "--default",
+        "'x'; DROP TABLE users",
+    ])
+    .code(2)
+    .stderr(predicates::str::contains("is not valid SQL"));
+    plan(&["rename-column", "users.phone", "phone"])
+        .code(2)
+        .stderr(predicates::str::contains("must differ"));
+
+    let args = [
+        "drop-column",
+        "users.legacy",
+        "--output",
+        "out",
+        "--start-version",
+        "1",
+    ];
+    plan(&args).success();
+    let before = fs::read_to_string(tmp.path().join("out/README.md")).unwrap();
+    plan(&args).code(2).stderr(predicates::str::contains(
+        "already exists (pass --force to overwrite)",
+    ));
+    let again = [&args[..], &["--force"]].concat();
+    plan(&again).success();
+    assert_eq!(
+        fs::read_to_string(tmp.path().join("out/README.md")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn alembic_plans_refuse_to_guess_between_several_heads() {
+    let tmp = TempDir::new().unwrap();
+    let versions = tmp.path().join("versions");
+    fs::create_dir(&versions).unwrap();
+    for (rev, down) in [("a1", "None"), ("b2", "\"a1\""), ("c3", "\"a1\"")] {
+        fs::write(
+            versions.join(format!("{rev}.py")),
+            format!("revision = \"{rev}\"\ndown_revision = {down}\n\ndef upgrade():\n    pass\n"),
+        )
+        .unwrap();
+    }
+    let plan = |extra: &[&str]| {
+        new_service()
+            .args([
+                "migrations",
+                "plan",
+                "drop-column",
+                "users.legacy",
+                "--tool",
+                "alembic",
+            ])
+            .arg("--output")
+            .arg(&versions)
+            .args(extra)
+            .assert()
+    };
+    plan(&[])
+        .code(2)
+        .stderr(predicates::str::contains("several heads (b2, c3)"));
+    plan(&["--down-revision", "c3"])
+        .success()
+        .stdout(predicates::str::contains(
+            "chained onto Alembic revision c3",
+        ));
+}

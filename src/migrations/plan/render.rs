@@ -276,7 +276,7 @@ fn readme(plan: &Plan, files: &[String], opts: &RenderOptions) -> String {
     if plan.phases.iter().any(|p| p.no_transaction) {
         let _ = writeln!(
             out,
-            "- The backfill walks `{}` (unique and indexed; `--key`) in batches of {} (`--batch-size`), one\n  transaction each{}. It runs outside a transaction: {}. Rerun it to resume after an interruption.",
+            "- The backfill walks `{}` (unique and indexed; `--key`) in batches of {} (`--batch-size`), one transaction each{}. It runs outside a transaction: {}. Rerun it to resume after an interruption.",
             req.key,
             req.batch_size,
             if req.pause_ms > 0 {
@@ -289,32 +289,32 @@ fn readme(plan: &Plan, files: &[String], opts: &RenderOptions) -> String {
             },
             match opts.tool {
                 Tool::Sql =>
-                    "psql and golang-migrate run it as is, sqlx reads `-- no-transaction`, Flyway needs\n  `executeInTransaction=false` for that script",
+                    "psql and golang-migrate run it as is, sqlx reads `-- no-transaction`, Flyway needs `executeInTransaction=false` for that script",
                 Tool::Alembic => "the revision uses `op.get_context().autocommit_block()`",
             }
         );
     }
-    out.push_str("- The contract step is the one deliberate breaking change. It carries a `new-service-ignore` comment\n  with its reason, so `new-service migrations lint` passes it; it waits at most 5 s for its lock and\n  refuses to run while an index, constraint or view still uses the old column.\n");
+    out.push_str("- The contract step is the one deliberate breaking change. It carries a `new-service-ignore` comment with its reason, so `new-service migrations lint` passes it; it waits at most 5 s for its lock and refuses to run while an index, constraint or view still uses the old column.\n");
     out.push_str(
         "- Needs PostgreSQL 12 or later (NOT NULL from a validated CHECK without a table scan).\n",
     );
     let limits = match &req.change {
         super::Change::RenameColumn { .. } => {
-            "- Indexes, constraints and views on the old column are not copied: create them on the new column\n  (`CREATE INDEX CONCURRENTLY`) during the migrate phase. Keys, identity and serial columns are\n  refused. The contract's rollback copies the values back in one statement.\n"
+            "- Indexes, constraints and views on the old column are not copied: create them on the new column (`CREATE INDEX CONCURRENTLY`) during the migrate phase. Keys, identity and serial columns are refused. The contract's rollback copies the values back in one statement.\n"
         }
         super::Change::ChangeType {
             from_type: None, ..
         } => {
-            "- The conversion may read any column of the row (`--using`). The contract's rollback needs the\n  old type: regenerate with `--from-type` to make it reversible. Keys, identity and serial columns\n  are refused.\n"
+            "- The conversion may read any column of the row (`--using`). The contract's rollback needs the old type: regenerate with `--from-type` to make it reversible. Keys, identity and serial columns are refused.\n"
         }
         super::Change::ChangeType { .. } => {
-            "- The conversion may read any column of the row (`--using`); the rollback casts back to the old\n  type. Keys, identity and serial columns are refused.\n"
+            "- The conversion may read any column of the row (`--using`); the rollback casts back to the old type. Keys, identity and serial columns are refused.\n"
         }
         super::Change::AddNotNull { .. } => {
-            "- Between expand and contract, a NULL written by any release becomes the default. Rolling back\n  the expand step drops the column default it set.\n"
+            "- Between expand and contract, a NULL written by any release becomes the default. Rolling back the expand step drops the column default it set.\n"
         }
         super::Change::DropColumn { .. } => {
-            "- There is nothing to copy, so there is no migrate phase: between the two steps, deploy the\n  release that no longer knows the column. Its values are gone after the contract step.\n"
+            "- There is nothing to copy, so there is no migrate phase: between the two steps, deploy the release that no longer knows the column. Its values are gone after the contract step.\n"
         }
     };
     out.push_str(limits);

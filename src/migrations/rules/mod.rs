@@ -88,6 +88,8 @@ pub struct Subject {
     pub target: Option<String>,
     /// A reader-specific remark that changes the explanation (e.g. Django's `default=`).
     pub detail: Option<String>,
+    /// The database table when `table` names something else (a Django model: `shop_book`).
+    pub db_table: Option<String>,
 }
 
 impl Subject {
@@ -154,7 +156,10 @@ impl Subject {
     pub fn plan_target(&self) -> String {
         format!(
             "{}.{}",
-            self.table.as_deref().unwrap_or("TABLE"),
+            self.db_table
+                .as_deref()
+                .or(self.table.as_deref())
+                .unwrap_or("TABLE"),
             self.column.as_deref().unwrap_or("COLUMN")
         )
     }
