@@ -1,7 +1,6 @@
 //! The Alembic plan run by Alembic itself: revisions chained onto an existing history,
 //! `alembic upgrade` phase by phase with both releases writing during the backfill,
 //! `alembic downgrade` back to the start, and the offline SQL (`--sql`) linted on stdin.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

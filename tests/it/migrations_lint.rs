@@ -1,6 +1,5 @@
 //! `migrations lint`: every rule flags its fixture and stays quiet on the safe variant (and on
 //! the false-positive traps), per reader; discovery in a repository; outputs; exit codes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,6 @@
 //! holding a populated table while the running release (old shape) and the next one (new
 //! shape) write and read concurrently with the backfill; then no row may be lost and every
 //! value must match. Each plan also lints clean except its deliberate contract step.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

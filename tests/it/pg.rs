@@ -14,7 +14,7 @@
 //! pg.execute("app", "CREATE TABLE t (id int)");
 //! assert_eq!(pg.query("app", "SELECT count(*) FROM t"), "0");
 //! ```
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,235 @@
+//! The audit engine: checks, their results, and the run that turns a repository view and a
+//! checklist into a [`Report`].
+//!
+//! A check is either declarative (described in the checklist YAML: a file exists, content
+//! matches, a key is present) or built in: a unit struct in `checks/<id>.rs` implementing
+//! [`Check`], listed in [`registry`]. Built-in checks document themselves with a doc comment
+//! captured by [`declare_check!`], which `new-service explain ID` prints.
+
+pub mod checklist;
+pub mod checks;
+pub mod declarative;
+pub mod registry;
+pub mod remote;
+pub mod run;
+pub mod waivers;
+
+use serde::{Deserialize, Serialize};
+
+use crate::repo::Repo;
+
+pub use checklist::{Checklist, ChecklistError, Item};
+pub use run::{AuditOptions, Report, Summary};
+
+/// The outcome of one check (meanings are in the spec).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Skip,
+    Unknown,
+    Error,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Skip,
+        Status::Unknown,
+        Status::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Unknown => "unknown",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// Maturity levels, in order.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Bronze,
+    Silver,
+    Gold,
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Bronze, Level::Silver, Level::Gold];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Bronze => "bronze",
+            Level::Silver => "silver",
+            Level::Gold => "gold",
+        }
+    }
+}
+
+impl std::str::FromStr for Level {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "bronze" => Ok(Level::Bronze),
+            "silver" => Ok(Level::Silver),
+            "gold" => Ok(Level::Gold),
+            _ => Err(format!("unknown level `{s}` (bronze, silver or gold)")),
+        }
+    }
+}
+
+/// How loudly a failure is reported by CI formats (SARIF level, annotation kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// A place in the repository, repository-relative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: Status,
+    pub message: String,
+    pub locations: Vec<Location>,
+}
+
+impl Outcome {
+    fn new(status: Status, message: impl Into<String>) -> Self {
+        Outcome {
+            status,
+            message: message.into(),
+            locations: Vec::new(),
+        }
+    }
+    pub fn pass(message: impl Into<String>) -> Self {
+        Self::new(Status::Pass, message)
+    }
+    pub fn fail(message: impl Into<String>) -> Self {
+        Self::new(Status::Fail, message)
+    }
+    pub fn skip(message: impl Into<String>) -> Self {
+        Self::new(Status::Skip, message)
+    }
+    pub fn unknown(message: impl Into<String>) -> Self {
+        Self::new(Status::Unknown, message)
+    }
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Status::Error, message)
+    }
+    /// Adds a location (line 0 or `None` means the whole file).
+    pub fn at(mut self, path: impl Into<String>, line: impl Into<Option<u32>>) -> Self {
+        self.locations.push(Location {
+            path: path.into(),
+            line: line.into().filter(|&l| l > 0),
+        });
+        self
+    }
+    pub fn at_all(mut self, locations: impl IntoIterator<Item = Location>) -> Self {
+        self.locations.extend(locations);
+        self
+    }
+}
+
+/// Facts a check may need beside the repository.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The audit date (for end-of-life tables), as (year, month, day).
+    pub today: (i32, u32, u32),
+    /// Repository settings on the hosting service, looked up once before the checks run.
+    pub remote: remote::RemoteFacts,
+}
+
+impl Context {
+    /// A context for an offline audit on the given date.
+    pub fn offline(today: (i32, u32, u32)) -> Self {
+        Context {
+            today,
+            remote: remote::RemoteFacts::default(),
+        }
+    }
+}
+
+/// A built-in check.
+pub trait Check: Send + Sync {
+    /// The public id (`tests.on-pull-request`).
+    fn id(&self) -> &'static str;
+    /// The doc comment: what it checks, why it matters, how to fix it.
+    fn docs(&self) -> &'static str;
+    fn run(&self, repo: &Repo, ctx: &Context) -> Outcome;
+}
+
+/// Declares a built-in check: a unit struct whose doc comment becomes its documentation (so
+/// the docs `explain` prints can never drift from the code), run by the given function.
+///
+/// ```ignore
+/// declare_check! {
+///     /// What it checks. ## Why … ## How to fix …
+///     VcsGit, "vcs.git", check
+/// }
+/// fn check(repo: &Repo, ctx: &Context) -> Outcome { … }
+/// ```
+#[macro_export]
+macro_rules! declare_check {
+    ($(#[doc = $doc:literal])+ $name:ident, $id:literal, $run:path) => {
+        $(#[doc = $doc])+
+        pub struct $name;
+        impl $name {
+            pub const ID: &'static str = $id;
+            pub const DOCS: &'static str = concat!($($doc, "\n"),+);
+        }
+        impl $crate::audit::Check for $name {
+            fn id(&self) -> &'static str {
+                Self::ID
+            }
+            fn docs(&self) -> &'static str {
+                Self::DOCS
+            }
+            fn run(
+                &self,
+                repo: &$crate::repo::Repo,
+                ctx: &$crate::audit::Context,
+            ) -> $crate::audit::Outcome {
+                $run(repo, ctx)
+            }
+        }
+    };
+}

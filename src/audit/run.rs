@@ -1,0 +1,241 @@
+//! Running a checklist over a repository and summarising the result.
+//!
+//! Checks run in parallel (they only read the shared repository view). A check that panics
+//! becomes an `error` result; the others go on. The level reached follows the spec: every local
+//! check of that level and below passes or skips (waived checks do not block); remote checks
+//! are reported beside the level and never change it.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::checklist::{Checklist, Implementation};
+use super::waivers::Waivers;
+use super::{Context, Level, Location, Outcome, Severity, Status};
+use crate::repo::Repo;
+
+/// Version of the JSON report format; bumped on incompatible changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What to run and how to judge it.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// Checks above this level are informational (never fail the run).
+    pub level: Level,
+    /// Run only these ids (empty: all).
+    pub only: Vec<String>,
+    /// Do not run these ids.
+    pub skip: Vec<String>,
+    pub context: Context,
+}
+
+/// One check's result, as every output format sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub title: String,
+    pub stage: String,
+    pub level: Level,
+    pub severity: Severity,
+    pub status: Status,
+    pub message: String,
+    pub locations: Vec<Location>,
+    pub fix: String,
+    /// Why the practice matters (the checklist's words).
+    pub why: String,
+    /// The reason given in `.new-service.yaml` when the check is waived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived: Option<String>,
+    /// Above the requested `--level`: reported, never failing the run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub informational: bool,
+    /// A repository-settings check (reported beside the level).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub remote: bool,
+}
+
+impl CheckResult {
+    /// A failure that counts against the run: not waived, not informational.
+    pub fn is_blocking_failure(&self) -> bool {
+        self.status == Status::Fail && self.waived.is_none() && !self.informational
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageSummary {
+    pub id: String,
+    pub title: String,
+    pub counts: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub counts: BTreeMap<&'static str, usize>,
+    pub stages: Vec<StageSummary>,
+    /// Local checks that keep the repository from the next level, with their status.
+    pub next_level_blockers: Vec<String>,
+    /// Files listed but not read (binary, too large, symlinks), with the reason.
+    pub skipped_files: Vec<SkippedFile>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The full audit result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub path: String,
+    pub checklist: String,
+    pub level_reached: Option<Level>,
+    /// The `--level` the run was judged at.
+    pub level_target: Level,
+    pub summary: Summary,
+    pub results: Vec<CheckResult>,
+}
+
+impl Report {
+    /// Whether the run fails under `--fail-on fail`.
+    pub fn has_blocking_failures(&self) -> bool {
+        self.results.iter().any(CheckResult::is_blocking_failure)
+    }
+}
+
+/// Runs the checklist over the repository.
+pub fn run(
+    repo: &Repo,
+    checklist: &Checklist,
+    waivers: &Waivers,
+    options: &AuditOptions,
+) -> Report {
+    let selected: Vec<_> = checklist
+        .items
+        .iter()
+        .filter(|i| options.only.is_empty() || options.only.contains(&i.id))
+        .filter(|i| !options.skip.contains(&i.id))
+        .collect();
+    let outcomes: Vec<Outcome> = selected
+        .par_iter()
+        .map(|item| {
+            let result = catch_unwind(AssertUnwindSafe(|| match &item.implementation {
+                Implementation::Builtin(check) => check.run(repo, &options.context),
+                Implementation::Rule(rule) => rule.run(repo),
+            }));
+            result.unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Outcome::error(format!("the check crashed: {what}; please report this bug"))
+            })
+        })
+        .collect();
+    let results: Vec<CheckResult> = selected
+        .iter()
+        .zip(outcomes)
+        .map(|(item, outcome)| {
+            let remote = checklist.stage(&item.stage).is_some_and(|s| s.remote);
+            CheckResult {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                stage: item.stage.clone(),
+                level: item.level,
+                severity: item.severity,
+                status: outcome.status,
+                message: outcome.message,
+                locations: outcome.locations,
+                fix: item.fix.clone(),
+                why: item.why.clone(),
+                waived: waivers.reason(&item.id).map(str::to_string),
+                informational: item.level > options.level,
+                remote,
+            }
+        })
+        .collect();
+    let (level_reached, blockers) = level_reached(&results);
+    let summary = summarise(checklist, &results, blockers, repo);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "new-service",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        path: repo.path.display().to_string(),
+        checklist: checklist.name.clone(),
+        level_reached,
+        level_target: options.level,
+        summary,
+        results,
+    }
+}
+
+/// The highest level whose local checks (and those below) all pass or skip, and what blocks
+/// the next one.
+fn level_reached(results: &[CheckResult]) -> (Option<Level>, Vec<String>) {
+    let mut reached = None;
+    for level in Level::ALL {
+        let blockers: Vec<String> = results
+            .iter()
+            .filter(|r| !r.remote && r.level <= level && r.waived.is_none())
+            .filter(|r| !matches!(r.status, Status::Pass | Status::Skip))
+            .map(|r| format!("{} ({})", r.id, r.status.as_str()))
+            .collect();
+        if !blockers.is_empty() {
+            return (reached, blockers);
+        }
+        reached = Some(level);
+    }
+    (reached, Vec::new())
+}
+
+fn summarise(
+    checklist: &Checklist,
+    results: &[CheckResult],
+    next_level_blockers: Vec<String>,
+    repo: &Repo,
+) -> Summary {
+    let count = |rs: &mut dyn Iterator<Item = &CheckResult>| {
+        let mut counts: BTreeMap<&'static str, usize> =
+            Status::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+        for r in rs {
+            *counts.entry(r.status.as_str()).or_default() += 1;
+        }
+        counts
+    };
+    let stages = checklist
+        .stages
+        .iter()
+        .filter(|s| results.iter().any(|r| r.stage == s.id))
+        .map(|s| StageSummary {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            counts: count(&mut results.iter().filter(|r| r.stage == s.id)),
+        })
+        .collect();
+    Summary {
+        counts: count(&mut results.iter()),
+        stages,
+        next_level_blockers,
+        skipped_files: repo
+            .skipped_files()
+            .filter(|(_, reason)| !matches!(reason, crate::repo::SkipReason::NotAFile))
+            .map(|(path, reason)| SkippedFile {
+                path: path.to_string(),
+                reason: reason.to_string(),
+            })
+            .collect(),
+    }
+}

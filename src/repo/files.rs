@@ -1,0 +1,222 @@
+//! Listing and reading the repository's files: once each, in parallel, never following links.
+
+use std::collections::HashSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::{File, GitFacts};
+
+/// What became of a listed file.
+#[derive(Debug)]
+pub enum FileState {
+    /// Read; lossily decoded if it was not UTF-8.
+    Text(String),
+    /// Deliberately not read.
+    Skipped(SkipReason),
+    /// Reading failed; checks that need it report `error`.
+    Unreadable(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    Binary,
+    TooLarge { size: u64, limit: u64 },
+    Symlink,
+    NotAFile,
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::Binary => f.write_str("binary"),
+            SkipReason::TooLarge { size, limit } => {
+                write!(f, "too large ({size} bytes, limit {limit})")
+            }
+            SkipReason::Symlink => f.write_str("symlink (not followed)"),
+            SkipReason::NotAFile => f.write_str("not a regular file"),
+        }
+    }
+}
+
+/// `/`-separated text of a relative path.
+pub(crate) fn slash(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Runs git with everything that could execute repository-controlled code switched off.
+fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+        ])
+        .args(["-c", "core.untrackedCache=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+fn git_line(dir: &Path, args: &[&str]) -> Option<String> {
+    git(dir, args)
+        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The work tree's top level and facts about it, if `path` is inside one.
+pub(crate) fn git_facts(path: &Path) -> Option<(PathBuf, GitFacts)> {
+    let top = git_line(path, &["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top).canonicalize().ok()?;
+    let facts = GitFacts {
+        work_tree: true,
+        has_commit: git_line(&top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_some(),
+        origin: git_line(&top, &["config", "--get", "remote.origin.url"]),
+    };
+    Some((top, facts))
+}
+
+/// Whether a path outside PATH is still read: the repository-level files the spec keeps at
+/// the git root (`.github/`, CODEOWNERS, ignore and hook configs, root-level files and docs).
+fn is_repo_level(path: &str) -> bool {
+    !path.contains('/')
+        || path.starts_with(".github/")
+        || path.starts_with(".husky/")
+        || (path.starts_with("docs/") && path.matches('/').count() == 1)
+}
+
+/// Lists the files to index, repository-relative.
+pub(crate) fn list(root: &Path, path: &Path, prefix: &str, work_tree: bool) -> Vec<String> {
+    let mut listed = if work_tree {
+        git(root, &["ls-files", "-z", "--cached", "--full-name"])
+            .map(|out| {
+                out.split(|&b| b == 0)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    } else {
+        walk(path)
+    };
+    listed.retain(|p| p.starts_with(prefix) || is_repo_level(p));
+    listed.sort();
+    listed.dedup();
+    listed
+}
+
+/// Walks a directory that is not a git work tree, honouring `.gitignore` files anyway.
+fn walk(root: &Path) -> Vec<String> {
+    let found = Mutex::new(Vec::new());
+    ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_exclude(false)
+        .git_global(false)
+        .require_git(false)
+        .parents(false)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                if let Ok(entry) = entry
+                    && entry.file_type().is_some_and(|t| !t.is_dir())
+                    && let Ok(rel) = entry.path().strip_prefix(root)
+                    && let Ok(mut found) = found.lock()
+                {
+                    found.push(slash(rel));
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.into_inner().unwrap_or_default()
+}
+
+/// Reads every listed file once, in parallel.
+pub(crate) fn read_all(root: &Path, listed: Vec<String>, limit: u64) -> Vec<File> {
+    // A tracked path under a directory that is now a symlink would lead outside the
+    // repository: resolve each distinct parent directory once and refuse those that escape.
+    let mut dirs: Vec<&str> = listed
+        .iter()
+        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    let escaping: HashSet<String> = dirs
+        .into_par_iter()
+        .filter(|d| {
+            root.join(d)
+                .canonicalize()
+                .is_ok_and(|real| !real.starts_with(root))
+        })
+        .map(String::from)
+        .collect();
+    listed
+        .into_par_iter()
+        .map(|path| {
+            let escapes = path
+                .rsplit_once('/')
+                .is_some_and(|(d, _)| escaping.contains(d));
+            let state = if escapes {
+                FileState::Skipped(SkipReason::Symlink)
+            } else {
+                read_one(&root.join(&path), limit)
+            };
+            File { path, state }
+        })
+        .collect()
+}
+
+/// How much of a file is inspected for NUL bytes to call it binary (as git and ripgrep do).
+const BINARY_PROBE: usize = 8 * 1024;
+
+fn read_one(path: &Path, limit: u64) -> FileState {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        // Tracked but deleted in the work tree: nothing to read, nothing to report.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return FileState::Skipped(SkipReason::NotAFile);
+        }
+        Err(e) => return FileState::Unreadable(e.to_string()),
+    };
+    if meta.file_type().is_symlink() {
+        return FileState::Skipped(SkipReason::Symlink);
+    }
+    if !meta.is_file() {
+        return FileState::Skipped(SkipReason::NotAFile);
+    }
+    if meta.len() > limit {
+        return FileState::Skipped(SkipReason::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let read = std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        return FileState::Unreadable(e.to_string());
+    }
+    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
+        return FileState::Skipped(SkipReason::Binary);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => FileState::Text(text),
+        Err(e) => FileState::Text(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}

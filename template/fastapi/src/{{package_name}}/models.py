@@ -1,0 +1,21 @@
+"""The tables, each defined once. A change here needs a migration: `alembic revision
+--autogenerate -m "..."`, then review it for zero-downtime safety (see CONTRIBUTING.md)."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Identity, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base, TimestampMixin
+
+NAME_MAX_LENGTH = 200
+
+
+class Item(TimestampMixin, Base):
+    """The example resource: rename or replace it with your own."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Smoke tests: API scenarios over HTTP (make smoke)."""
