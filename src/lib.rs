@@ -6,7 +6,9 @@
 //! - [`init`]: `new-service init` — stage the rendered tree, commit it, move it into place;
 //! - [`git`]: the few git operations we need, through the user's own `git`;
 //! - [`github`]: the GitHub client, branch protection, Actions secrets, `init --github`, and
-//!   the remote audit checks.
+//!   the remote audit checks;
+//! - [`migrations`]: lint migrations for zero-downtime safety and scaffold expand → migrate →
+//!   contract (the engine behind `migrations lint`, `migrations plan` and `db.migrations-safe`).
 //!
 //! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -15,6 +17,7 @@ pub mod audit;
 pub mod git;
 pub mod github;
 pub mod init;
+pub mod migrations;
 pub mod repo;
 pub mod report;
 pub mod template;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Explain { id, checklist } => commands::audit::explain(&id, &checklist),
         Command::Checks { checklist, schema } => commands::audit::list(&checklist, schema),
         Command::Stacks => commands::init::stacks().map(|()| ExitCode::SUCCESS),
+        Command::Migrations(command) => commands::migrations::run(command),
         Command::Github(GithubCommand::Protect(args)) => {
             commands::github::run_protect(args).map(|()| ExitCode::SUCCESS)
         }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod github;
 pub mod init;
+pub mod migrations;
 
 use anstyle::{AnsiColor, Style};
 
