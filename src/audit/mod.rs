@@ -9,8 +9,10 @@
 pub mod checklist;
 pub mod checks;
 pub mod declarative;
+pub mod eol;
 pub mod registry;
 pub mod run;
+pub mod secrets;
 pub mod waivers;
 
 use serde::{Deserialize, Serialize};
