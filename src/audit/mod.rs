@@ -9,6 +9,7 @@
 pub mod checklist;
 pub mod checks;
 pub mod declarative;
+pub mod dockerfile;
 pub mod eol;
 pub mod registry;
 pub mod run;

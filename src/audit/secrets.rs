@@ -14,6 +14,8 @@
 //! Placeholders are allowed everywhere: `changeme`, `example`, `xxx`, `dummy`, `${VAR}`,
 //! `{{ var }}`, `<your-key>`, values that name a variable or a path, low-entropy local
 //! defaults, and the passwords of throwaway database containers in CI and local compose files.
+//! A line marked `gitleaks:allow` or `pragma: allowlist secret` (the markers gitleaks and
+//! detect-secrets users already write) is a reviewed false positive.
 
 use std::sync::LazyLock;
 
@@ -566,6 +568,9 @@ pub fn scan(text: &str, profile: Profile) -> Vec<Finding> {
     if profile.yaml && profile.assignments && c.k8s_secret.is_match(text) {
         findings.extend(kubernetes_secret_data(text));
     }
+    if !findings.is_empty() {
+        findings.retain(|f| !line_allows(text, f.line));
+    }
     findings.sort();
     findings.dedup();
     // A token on a secret-named line is reported once, by its specific rule.
@@ -576,6 +581,19 @@ pub fn scan(text: &str, profile: Profile) -> Vec<Finding> {
         .collect();
     findings.retain(|f| f.rule != Rule::Assignment || !lines_with_specific.contains(&f.line));
     findings
+}
+
+/// Inline markers other scanners already use to mark a reviewed false positive.
+const ALLOW_MARKERS: &[&str] = &[
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+    "new-service: allow-secret",
+];
+
+fn line_allows(text: &str, line: u32) -> bool {
+    text.lines()
+        .nth(line.saturating_sub(1) as usize)
+        .is_some_and(|l| ALLOW_MARKERS.iter().any(|m| l.contains(m)))
 }
 
 fn count_newlines(s: &str) -> u32 {
@@ -1492,6 +1510,20 @@ mod tests {
             vec![3, 5],
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn reviewed_false_positives_can_be_marked_inline() {
+        let line = format!(
+            "token = \"ghp_{}\"  # gitleaks:allow\n",
+            fake(ALNUM, 36, 35)
+        );
+        assert!(code(&line).is_empty());
+        let line = format!(
+            "SECRET = \"{}\"  # pragma: allowlist secret\n",
+            fake(ALNUM, 20, 36)
+        );
+        assert!(code(&line).is_empty());
     }
 
     #[test]
