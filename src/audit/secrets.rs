@@ -907,7 +907,10 @@ pub fn looks_secret(value: &str) -> bool {
     }
     // References and templates: ${VAR}, $VAR, {{ var }}, <your-key>, %(var)s, ENC(…), !vault,
     // secrets.X, paths and URLs (passwords in URLs have their own rule).
-    if v.starts_with(['$', '%', '{', '<', '!', '/', '~', '@', '#', '(', '['])
+    if v.starts_with(['$', '%', '{', '<', '/', '~'])
+        || v.starts_with("!vault")
+        || v.starts_with("!Ref")
+        || v.starts_with("!Sub")
         || v.contains("${")
         || v.contains("{{")
         || v.contains('(')

@@ -103,3 +103,86 @@ fn keystore(f: &File) -> Option<(String, u32, &'static str)> {
         && !crate::repo::stack::is_vendored(&lower))
     .then(|| (f.path.clone(), 0, "keystore-file"))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::audit::Status;
+    use crate::repo::GitFacts;
+
+    fn audit(files: &[(&str, &str)]) -> Outcome {
+        let repo = Repo::from_files(
+            Path::new("/nonexistent"),
+            GitFacts::default(),
+            files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        );
+        check(
+            &repo,
+            &Context {
+                today: (2026, 11, 22),
+            },
+        )
+    }
+
+    #[test]
+    fn the_message_names_file_line_and_rule_but_never_the_value() {
+        // Assembled at run time: no token-shaped literal in this file.
+        let key = ["AKIA", "Q3WZ7HKP", "2M4XR6TB"].concat();
+        let password = ["Vq8", "Lm2zR7", "vT4wX9pB"].concat();
+        let token = ["ghp_", "R7kQ2mZ9xL4wT8vB3nC6", "pY1sH5jD0fG2aK9u"].concat();
+        let outcome = audit(&[
+            ("app/settings.py", &format!("AWS_KEY = \"{key}\"\n")),
+            (
+                "config/prod.yaml",
+                &format!("db:\n  url: postgres://api:{password}@db.prod.acme-corp.io/api\n"),
+            ),
+            (
+                ".github/workflows/release.yml",
+                &format!("env:\n  GH: {token}\n"),
+            ),
+        ]);
+        assert_eq!(outcome.status, Status::Fail);
+        for value in [&key, &password, &token] {
+            assert!(
+                !outcome.message.contains(value.as_str()),
+                "the message leaks a secret: {}",
+                outcome.message
+            );
+        }
+        assert!(
+            outcome
+                .message
+                .contains("app/settings.py:1 (aws-access-key)")
+        );
+        assert!(
+            outcome
+                .message
+                .contains("config/prod.yaml:2 (password-in-url)")
+        );
+        assert!(
+            outcome
+                .message
+                .contains(".github/workflows/release.yml:2 (github-token)")
+        );
+        assert_eq!(outcome.locations.len(), 3);
+    }
+
+    #[test]
+    fn binary_keystores_outside_tests_are_reported_by_name() {
+        let f = File {
+            path: "deploy/keystore.p12".into(),
+            state: crate::repo::FileState::Skipped(crate::repo::SkipReason::Binary),
+        };
+        assert!(keystore(&f).is_some());
+        let f = File {
+            path: "src/test/resources/test.jks".into(),
+            state: crate::repo::FileState::Skipped(crate::repo::SkipReason::Binary),
+        };
+        assert!(keystore(&f).is_none());
+    }
+}
