@@ -76,6 +76,8 @@ fn non_root_base(image: &str) -> Option<String> {
         || tag.ends_with("-nonroot")
         || tag.starts_with("nonroot-")
         || base.starts_with("cgr.dev/chainguard/")
+            && !base.ends_with("/wolfi-base")
+            && !tag.contains("dev")
         || base == "nginxinc/nginx-unprivileged"
         || base.starts_with("bitnami/")
         || (base.starts_with("registry.access.redhat.com/ubi")
@@ -95,7 +97,17 @@ fn is_dev_dockerfile(path: &str) -> bool {
         .any(|w| {
             matches!(
                 w,
-                "dev" | "develop" | "development" | "local" | "test" | "tests" | "ci" | "debug"
+                "dev"
+                    | "develop"
+                    | "development"
+                    | "local"
+                    | "test"
+                    | "tests"
+                    | "ci"
+                    | "debug"
+                    | "e2e"
+                    | "playwright"
+                    | "cypress"
             )
         })
 }

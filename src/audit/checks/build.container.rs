@@ -2,6 +2,7 @@
 
 use crate::audit::dockerfile::{self, Dockerfile, short_name, split_image};
 use crate::audit::{Context, Outcome};
+use crate::repo::stack::Language;
 use crate::repo::{File, Repo};
 
 crate::declare_check! {
@@ -84,7 +85,104 @@ const BUILD_COMMANDS: &[&str] = &[
     "gradle ",
     "gradlew ",
     "git clone",
+    "uv tool install",
+    "pipx install",
 ];
+
+/// Words of a Dockerfile (images, commands, copied files) that show which language it builds.
+fn language_markers(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::Python => &[
+            "python",
+            "pypy",
+            "astral-sh/uv",
+            "pip install",
+            "pip3 ",
+            "uv sync",
+            "uv pip",
+            "uv run",
+            "uv tool",
+            "poetry",
+            "pipenv",
+            "gunicorn",
+            "uvicorn",
+            "requirements",
+            "pyproject.toml",
+        ],
+        Language::Node => &[
+            "node",
+            "oven/bun",
+            "denoland",
+            "npm ",
+            "yarn",
+            "pnpm",
+            "bun ",
+            "npx ",
+            "package.json",
+        ],
+        Language::Go => &["golang", "go build", "go mod", "go.mod", "go install"],
+        Language::Rust => &["rust", "cargo", "muslrust"],
+        Language::Jvm => &[
+            "maven",
+            "gradle",
+            "mvn",
+            "temurin",
+            "openjdk",
+            "corretto",
+            "zulu",
+            "semeru",
+            "sapmachine",
+            "java -",
+            "java\"",
+            ".jar",
+            "jdk",
+            "jre",
+        ],
+    }
+}
+
+/// Whether a Dockerfile is for the service's language, another one, or cannot tell.
+#[derive(PartialEq, Eq)]
+enum Fit {
+    Ours,
+    Other,
+    Neutral,
+}
+
+fn fit(d: &Dockerfile, language: Language) -> Fit {
+    let mut words = String::new();
+    for s in &d.stages {
+        words.push_str(&s.image);
+        words.push('\n');
+        for i in &s.instructions {
+            if matches!(
+                i.keyword.as_str(),
+                "RUN" | "COPY" | "ADD" | "CMD" | "ENTRYPOINT"
+            ) {
+                words.push_str(&i.args);
+                words.push('\n');
+            }
+        }
+    }
+    let words = words.to_ascii_lowercase();
+    let has = |l: Language| language_markers(l).iter().any(|m| words.contains(m));
+    if has(language) {
+        Fit::Ours
+    } else if [
+        Language::Python,
+        Language::Node,
+        Language::Go,
+        Language::Rust,
+        Language::Jvm,
+    ]
+    .into_iter()
+    .any(|l| l != language && has(l))
+    {
+        Fit::Other
+    } else {
+        Fit::Neutral
+    }
+}
 
 /// Why a Dockerfile does or does not build the service.
 pub enum Verdict {
@@ -129,12 +227,20 @@ pub fn judge(d: &Dockerfile) -> Verdict {
     }
 }
 
-/// The service's Dockerfiles that build it, with the line of their final `FROM`.
+/// The service's Dockerfiles that build it, with the line of their final `FROM`. A
+/// Dockerfile clearly for another language (a frontend's beside a Python backend) is not the
+/// service's.
 pub fn building_dockerfiles(repo: &Repo) -> Vec<(&File, Dockerfile, u32)> {
+    let language = repo.stack().language;
     dockerfile::service_dockerfiles(repo)
         .into_iter()
         .filter_map(|f| {
             let d = Dockerfile::parse(f.text()?);
+            if let Some(l) = language
+                && fit(&d, l) == Fit::Other
+            {
+                return None;
+            }
             match judge(&d) {
                 Verdict::Builds { from_line } => Some((f, d, from_line)),
                 _ => None,
@@ -182,9 +288,19 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     }
     let others = dockerfile::service_dockerfiles(repo);
     if let Some(f) = others.first() {
-        let what = match f.text().map(|t| judge(&Dockerfile::parse(t))) {
-            Some(Verdict::Infrastructure { image }) => {
+        let parsed = f.text().map(Dockerfile::parse);
+        let language = repo.stack().language;
+        let what = match parsed.as_ref().map(|d| (judge(d), d)) {
+            Some((Verdict::Infrastructure { image }, _)) => {
                 format!("only builds a `{image}` image, not the service")
+            }
+            Some((Verdict::Builds { .. }, d))
+                if language.is_some_and(|l| fit(d, l) == Fit::Other) =>
+            {
+                format!(
+                    "builds something in another language, not the {} service",
+                    language.map(|l| l.name()).unwrap_or_default()
+                )
             }
             _ => "puts nothing of the service into the image".to_string(),
         };

@@ -386,14 +386,15 @@ fn java_runtime(repo: &Repo) -> Option<Evidence> {
                 .flatten()
                 .next()
                 .map(|m| m.as_str().replace('_', "."))?;
-            let whole = cap.get(0).map_or("", |m| m.as_str());
-            let line = line_of(text, whole.lines().next().unwrap_or(whole));
+            let at = cap.get(0).map_or(0, |m| m.start());
+            let line = text[..at].bytes().filter(|&b| b == b'\n').count();
+            let shown = text.lines().nth(line).unwrap_or("").trim().to_string();
             return evidence(
                 Product::Java,
                 &v,
                 &f.path,
-                line,
-                format!("`{}`", whole.trim()),
+                u32::try_from(line + 1).ok(),
+                format!("`{shown}`"),
             );
         }
     }

@@ -69,12 +69,28 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let Some(language) = stack.language else {
         return Outcome::skip("no dependency manifest found for the service");
     };
-    let manifest_dirs: Vec<String> = stack
+    let mut manifest_dirs: Vec<String> = stack
         .manifests
         .iter()
         .filter(|m| !is_vendored(m))
         .map(|m| normalise_dir(m.rsplit_once('/').map_or("", |(d, _)| d)))
         .collect();
+    if language == Language::Python {
+        // `requirements/prod.txt` and friends: Dependabot's pip ecosystem reads that folder.
+        manifest_dirs.extend(
+            repo.service_files()
+                .filter(|f| {
+                    !is_vendored(&f.path)
+                        && f.path.ends_with(".txt")
+                        && f.path
+                            .rsplit_once('/')
+                            .is_some_and(|(d, _)| d.rsplit('/').next() == Some("requirements"))
+                })
+                .map(|f| normalise_dir(f.path.rsplit_once('/').map_or("", |(d, _)| d))),
+        );
+    }
+    manifest_dirs.sort();
+    manifest_dirs.dedup();
     if manifest_dirs.is_empty() {
         return Outcome::skip("no dependency manifest found for the service");
     }

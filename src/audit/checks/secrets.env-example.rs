@@ -98,6 +98,16 @@ static EXAMPLE_KEY: LazyLock<Regex> =
 /// Variables the platform or toolchain provides.
 fn is_platform_variable(name: &str) -> bool {
     const NAMES: &[&str] = &[
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "COLUMNS",
+        "LINES",
+        "EDITOR",
+        "VISUAL",
+        "PAGER",
+        "SHLVL",
         "PATH",
         "HOME",
         "USER",
@@ -133,7 +143,9 @@ fn is_platform_variable(name: &str) -> bool {
         "RENDER",
         "VERCEL",
     ];
-    const PREFIXES: &[&str] = &["GITHUB_", "RUNNER_", "PYTEST_", "CARGO_", "npm_", "JAVA_"];
+    const PREFIXES: &[&str] = &[
+        "GITHUB_", "RUNNER_", "PYTEST_", "CARGO_", "npm_", "JAVA_", "XDG_", "GIT_", "LC_",
+    ];
     NAMES.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
 }
 

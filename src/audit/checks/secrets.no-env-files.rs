@@ -246,7 +246,14 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             continue;
         }
         if is_test_env(&lower, name) {
-            if let Some(found) = secrets::scan(text, Profile::DOTENV).first() {
+            // Under a test folder only real token formats count (as in secrets.no-hardcoded);
+            // a `.env.test` beside the service is read like any dotenv file.
+            let found = if is_test_path(&lower) {
+                secrets::scan_path(&f.path, text)
+            } else {
+                secrets::scan(text, Profile::DOTENV)
+            };
+            if let Some(found) = found.first() {
                 secret_test_envs.push((f, found.line));
             }
             continue;
@@ -283,11 +290,12 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 line: Some(line),
             });
         return Outcome::fail(format!(
-            "tracked env file{} with values: {}; remove {} from git (`git rm --cached`), rotate what {} held, ignore it in .gitignore and document the variables in .env.example",
+            "tracked env file{} with values: {}; remove {} from git (`git rm --cached`), rotate what {} held, ignore {} in .gitignore and document the variables in .env.example",
             if parts.len() == 1 { "" } else { "s" },
             parts.join("; "),
             if parts.len() == 1 { "it" } else { "them" },
             if parts.len() == 1 { "it" } else { "they" },
+            if parts.len() == 1 { "it" } else { "them" },
         ))
         .at_all(locations);
     }
