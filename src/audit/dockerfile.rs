@@ -344,7 +344,7 @@ mod tests {
             .instructions
             .iter()
             .find(|i| i.keyword == "USER")
-            .unwrap();
+            .unwrap_or_else(|| panic!("a USER in the final stage"));
         assert_eq!((user.args.as_str(), user.line), ("10001:10001", 10));
     }
 

@@ -338,7 +338,7 @@ mod tests {
     use super::*;
 
     fn v(s: &str) -> Version {
-        Version::parse(s).unwrap()
+        Version::parse(s).unwrap_or_else(|| panic!("{s} is a version"))
     }
 
     const AUDIT_DAY: Date = (2026, 11, 22);

@@ -568,23 +568,18 @@ fn express_version(repo: &Repo) -> Option<Evidence> {
         let lines: Vec<&str> = text.lines().collect();
         for (i, l) in lines.iter().enumerate() {
             let head = l.trim_start_matches('"');
-            if !l.starts_with(' ') && (head.starts_with("express@")) {
-                if let Some(v) = lines[i + 1..].iter().take(3).find_map(|l| {
+            if !l.starts_with(' ')
+                && head.starts_with("express@")
+                && let Some(v) = lines[i + 1..].iter().take(3).find_map(|l| {
                     l.trim().strip_prefix("version").map(|v| {
                         v.trim_start_matches(':')
                             .trim()
                             .trim_matches('"')
                             .to_string()
                     })
-                }) {
-                    return framework_evidence(
-                        "express",
-                        &v,
-                        &f.path,
-                        i + 1,
-                        format!("locked at {v}"),
-                    );
-                }
+                })
+            {
+                return framework_evidence("express", &v, &f.path, i + 1, format!("locked at {v}"));
             }
         }
     }

@@ -101,7 +101,6 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         Language::Node => "npm",
         Language::Rust => "cargo",
         Language::Go => "gomod",
-        Language::Jvm if manifest_dirs.is_empty() => "maven",
         Language::Jvm => {
             if stack.manifests.iter().any(|m| m.ends_with("pom.xml")) {
                 "maven"
