@@ -437,7 +437,7 @@ const TOKENS: &[TokenRule] = &[
 ];
 
 /// Key words of secret-named settings; anchors for the assignment rule.
-const KEYWORDS: &str = r"pass(?:word|wd|phrase)?|pwd|secret|token|api[_.\-]?key|apikey|access[_.\-]?key|private[_.\-]?key|credentials?";
+const KEYWORDS: &str = r"pass(?:word|wd|phrase)?|pwd|secret|token|credentials?|(?:api|access|private|encryption|signing|master|hmac|jwt|fernet|auth)[_.\-]?key|apikey";
 
 struct Compiled {
     /// Token prefixes, `-----BEGIN` and `://`: case-sensitive literals.
@@ -523,7 +523,18 @@ fn keyword_variants() -> Vec<String> {
     for root in ["pass", "pwd", "secret", "token", "credential"] {
         out.extend([root.to_string(), cap(root), root.to_ascii_uppercase()]);
     }
-    for first in ["api", "access", "private"] {
+    for first in [
+        "api",
+        "access",
+        "private",
+        "encryption",
+        "signing",
+        "master",
+        "hmac",
+        "jwt",
+        "fernet",
+        "auth",
+    ] {
         for f in [first.to_string(), cap(first), first.to_ascii_uppercase()] {
             for sep in ["_", "-", ".", ""] {
                 for key in ["key", "Key", "KEY"] {
@@ -1006,10 +1017,25 @@ pub fn looks_secret(value: &str) -> bool {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
     };
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
+    // Words joined by `_` or `-`, each all letters or all digits (`token_last_4`).
+    let worded = v.contains(['_', '-'])
+        && v.split(['_', '-']).all(|w| {
+            !w.is_empty()
+                && (w.chars().all(|c| c.is_ascii_alphabetic())
+                    || w.chars().all(|c| c.is_ascii_digit()))
+        });
     if identifier(v)
         && (v.chars().all(|c| !c.is_ascii_lowercase()) && digits <= 2
+            || digits == 0 && v.chars().all(|c| c.is_ascii_alphabetic()) // `refreshToken`
             || v.chars().all(|c| !c.is_ascii_uppercase()) && digits == 0
+            || worded
             || v.contains('.') && v.split('.').all(|p| !p.is_empty() && identifier(p)))
+    {
+        return false;
+    }
+    // `user:password` pairs of local setups (`dispatch:dispatch`).
+    if let Some((user, password)) = v.split_once(':')
+        && user == password
     {
         return false;
     }
@@ -1459,6 +1485,7 @@ mod tests {
             "password = os.getenv(\"DB_PASSWORD\", \"Kq8vZ2mLx7Rt4\")\n".to_string(),
             "const jwtSecret = process.env.JWT_SECRET || 'Kq8vZ2mLx7Rt4';\n".to_string(),
             "<password>Kq8vZ2mLx7Rt4</password>\n".to_string(),
+            "DISPATCH_ENCRYPTION_KEY = \"NJHDWDJ3PbHT8h\"\n".to_string(),
         ] {
             let profile = Profile {
                 xml: real.starts_with('<'),
@@ -1485,6 +1512,9 @@ mod tests {
             "TOKEN_HEADER = \"X-Auth-Token\"\n",
             "token_type = \"bearer\"\n",
             "secret_ref = \"billing-db-credentials\"\n",
+            "fields = [\"auth_token\", \"token_last_4\"]\n",
+            "MUTATIONS = {\"CreateToken\": {\"token\", \"refreshToken\", \"csrfToken\"}}\n",
+            "DATABASE_CREDENTIALS = \"dispatch:dispatch\"\n",
         ] {
             assert!(code(quiet).is_empty(), "{quiet}: {:?}", code(quiet));
         }
@@ -1576,7 +1606,7 @@ mod tests {
             "a\nb\nkey = \"ghp_{}\"\n{}\nsecret = \"{}\"\n",
             fake(ALNUM, 36, 32),
             "token token token ".repeat(1000),
-            fake(ALNUM, 20, 33)
+            fake(ALNUM, 19, 33) + "7"
         );
         let found = scan(&text, Profile::CODE);
         assert_eq!(

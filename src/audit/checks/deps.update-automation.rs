@@ -109,11 +109,15 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             }
         }
     };
-    let service_dir = manifest_dirs
-        .iter()
-        .min_by_key(|d| d.len())
-        .cloned()
-        .unwrap_or_else(|| "/".into());
+    let service_root = normalise_dir(&repo.prefix);
+    let directory = if manifest_dirs.contains(&service_root) || manifest_dirs.len() > 6 {
+        format!("`directory: {service_root}`")
+    } else if manifest_dirs.len() == 1 {
+        format!("`directory: {}`", manifest_dirs[0])
+    } else {
+        let quoted: Vec<String> = manifest_dirs.iter().map(|d| format!("\"{d}\"")).collect();
+        format!("`directories: [{}]`", quoted.join(", "))
+    };
     let covers = |dir: &str| {
         let dir = normalise_dir(dir);
         manifest_dirs.iter().any(|m| {
@@ -182,7 +186,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         }
         other_dependabot = Some(if let Some((eco, dirs)) = ours.first() {
             format!(
-                "{path} updates `{eco}` in {dirs}, but the service's manifests are in {}; point `directory` at {service_dir}",
+                "{path} updates `{eco}` in {dirs}, but the service's manifests are in {}; set {directory}",
                 manifest_dirs.join(", ")
             )
         } else {
@@ -191,7 +195,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 .filter_map(|u| u.get("package-ecosystem").and_then(Value::as_str))
                 .collect();
             format!(
-                "{path} updates {} but not the service's {} dependencies; add an entry with `package-ecosystem: {suggested}` and `directory: {service_dir}`",
+                "{path} updates {} but not the service's {} dependencies; add an entry with `package-ecosystem: {suggested}` and {directory}",
                 if present.is_empty() {
                     "nothing".to_string()
                 } else {
@@ -237,7 +241,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     match other_dependabot {
         Some(why) => Outcome::fail(why).at(".github/dependabot.yml", None),
         None => Outcome::fail(format!(
-            "neither Dependabot nor Renovate is configured; add .github/dependabot.yml with `package-ecosystem: {suggested}` and `directory: {service_dir}` on a weekly schedule"
+            "neither Dependabot nor Renovate is configured; add .github/dependabot.yml with `package-ecosystem: {suggested}` and {directory} on a weekly schedule"
         )),
     }
 }

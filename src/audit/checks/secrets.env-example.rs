@@ -263,7 +263,10 @@ fn python_reads(f: &File, text: &str, django_environ: bool, decouple: bool, read
     if django_environ && text.contains("env") {
         regex_reads(f, text, &PY_ENVIRON_LIB, &["env"], reads);
     }
-    if decouple && text.contains("config(") {
+    // python-decouple, and Starlette's `Config(".env")` used the same way.
+    if (decouple || text.contains("starlette.config") || text.contains("decouple"))
+        && text.contains("config(")
+    {
         regex_reads(f, text, &PY_DECOUPLE, &["config("], reads);
     }
     if text.contains("BaseSettings") {

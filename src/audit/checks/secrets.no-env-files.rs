@@ -56,9 +56,11 @@ pub fn is_example_env(name: &str) -> bool {
         })
 }
 
-/// `.env.test`, `.env.testing`, `.env.ci`, `.env.e2e`.
+/// `.env.test`, `.env.testing`, `.env.ci`, `.env.e2e`, and a dev container's env files.
 fn is_test_env(lower_path: &str, name: &str) -> bool {
     is_test_path(lower_path)
+        || lower_path.starts_with(".devcontainer/")
+        || lower_path.contains("/.devcontainer/")
         || name
             .split(['.', '-', '_'])
             .any(|w| matches!(w, "test" | "testing" | "ci" | "e2e" | "tests"))
