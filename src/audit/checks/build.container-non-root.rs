@@ -4,7 +4,7 @@ use crate::audit::dockerfile::{Dockerfile, short_name, split_image};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
-use super::build_container::{building_dockerfiles, image_built_by_tool};
+use super::build_container::{building_dockerfiles, image_built_by_tool, unreadable_dockerfile};
 
 crate::declare_check! {
     /// Passes when the final stage of the service's Dockerfile runs as a non-root user: its
@@ -114,6 +114,12 @@ fn is_dev_dockerfile(path: &str) -> bool {
 
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let all = building_dockerfiles(repo);
+    if let Some((path, why)) = unreadable_dockerfile(repo) {
+        return Outcome::error(format!(
+            "could not read {path} ({why}), so its user cannot be judged; fix its permissions and audit again"
+        ))
+        .at(path, None);
+    }
     if all.is_empty() {
         return match image_built_by_tool(repo) {
             Some((f, tool)) => Outcome::skip(format!(

@@ -270,8 +270,26 @@ pub fn image_built_by_tool(repo: &Repo) -> Option<(&File, &'static str)> {
     })
 }
 
+/// A Dockerfile of the service that could not be read, with the reason.
+pub fn unreadable_dockerfile(repo: &Repo) -> Option<(&str, &str)> {
+    dockerfile::service_dockerfiles(repo)
+        .into_iter()
+        .find_map(|f| match &f.state {
+            crate::repo::FileState::Unreadable(why) => Some((f.path.as_str(), why.as_str())),
+            _ => None,
+        })
+}
+
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let building = building_dockerfiles(repo);
+    if building.is_empty()
+        && let Some((path, why)) = unreadable_dockerfile(repo)
+    {
+        return Outcome::error(format!(
+            "could not read {path} ({why}); fix its permissions and audit again"
+        ))
+        .at(path, None);
+    }
     if let Some((f, d, line)) = building.first() {
         let image = d.stages.last().map(|s| s.image.as_str()).unwrap_or("");
         let stages = d.stages.len();

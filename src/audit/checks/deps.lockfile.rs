@@ -8,7 +8,7 @@ use regex::Regex;
 use crate::audit::secrets::is_test_path;
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::stack::{Language, is_vendored};
-use crate::repo::{File, Repo};
+use crate::repo::{File, FileState, Repo};
 
 crate::declare_check! {
     /// Passes when every dependency manifest of the service (its main language's; a frontend
@@ -135,6 +135,31 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         .service_files()
         .filter(|f| !not_the_service(&f.path[prefix..].to_ascii_lowercase()))
         .collect();
+    if let Some((path, why)) = files.iter().find_map(|f| {
+        let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+        let manifest = matches!(
+            name,
+            "pyproject.toml"
+                | "setup.py"
+                | "setup.cfg"
+                | "Pipfile"
+                | "package.json"
+                | "Cargo.toml"
+                | "go.mod"
+                | "pom.xml"
+                | "build.gradle"
+                | "build.gradle.kts"
+        ) || name.starts_with("requirements");
+        match &f.state {
+            FileState::Unreadable(why) if manifest => Some((f.path.as_str(), why.as_str())),
+            _ => None,
+        }
+    }) {
+        return Outcome::error(format!(
+            "could not read {path} ({why}); fix its permissions and audit again"
+        ))
+        .at(path, None);
+    }
     let verdicts = match language {
         Language::Python => python(repo, &files),
         Language::Node => node(repo, &files),

@@ -14,8 +14,9 @@ crate::declare_check! {
     /// `.env.production`, `prod.env` and the like, with at least one `KEY=value` whose value is
     /// not empty. Documentation files are fine: `.env.example`, `.env.sample`,
     /// `.env.template`, `.env.dist`, `.env.defaults` (see `secrets.env-example` for their
-    /// values). Test env files (`.env.test`, `.env.ci`, or any under a test folder) hold
-    /// throwaway values and fail only when one of them looks like a real secret.
+    /// values). Test and local-development env files (`.env.test`, `.env.ci`, a dev
+    /// container's `*.env`, any under a test folder) hold throwaway values and fail only when
+    /// one of them looks like a real secret.
     ///
     /// Where the service uses dotenv files — a dotenv library (python-dotenv, django-environ,
     /// pydantic-settings' `env_file`, dotenv, @nestjs/config, godotenv, dotenvy, dotenv-java…),

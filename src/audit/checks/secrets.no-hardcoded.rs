@@ -4,7 +4,7 @@ use rayon::prelude::*;
 
 use crate::audit::secrets::{self, is_test_path};
 use crate::audit::{Context, Location, Outcome};
-use crate::repo::{File, Repo};
+use crate::repo::{File, FileState, Repo};
 
 crate::declare_check! {
     /// Scans every tracked text file (vendored code, lockfiles and minified bundles aside) for
@@ -60,6 +60,26 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         })
         .collect();
     findings.sort();
+    let unreadable: Vec<(&str, &str)> = files
+        .iter()
+        .filter_map(|f| match &f.state {
+            FileState::Unreadable(why) => Some((f.path.as_str(), why.as_str())),
+            _ => None,
+        })
+        .collect();
+    if findings.is_empty()
+        && let Some((path, why)) = unreadable.first()
+    {
+        return Outcome::error(format!(
+            "could not read {path} ({why}){}, so it was not scanned; fix its permissions and audit again",
+            if unreadable.len() > 1 {
+                format!(" and {} more files", unreadable.len() - 1)
+            } else {
+                String::new()
+            }
+        ))
+        .at(*path, None);
+    }
     if findings.is_empty() {
         return Outcome::pass(format!(
             "no secret found in {scanned} tracked text file{}",
