@@ -338,20 +338,23 @@ fn settings_fields(f: &File, text: &str, reads: &mut Reads) {
     }
 }
 
-/// Example files of the audited folder and the git root.
+/// Example files of the service (anywhere under PATH: `backend/.env.example` in a monorepo
+/// audited at its root counts) and of the git root, the shallowest first.
 fn example_files(repo: &Repo) -> Vec<&File> {
     let mut out: Vec<&File> = repo
         .files()
         .filter(|f| {
-            let rel = f.path.strip_prefix(&repo.prefix).unwrap_or(&f.path);
-            let at_service_or_root = !rel.contains('/') || !f.path.contains('/');
+            let lower = f.path.to_ascii_lowercase();
+            let in_scope = (f.path.starts_with(&repo.prefix) || !f.path.contains('/'))
+                && !is_vendored(&lower)
+                && !is_test_path(&lower);
             let name = f
                 .path
                 .rsplit('/')
                 .next()
                 .unwrap_or(&f.path)
                 .to_ascii_lowercase();
-            at_service_or_root
+            in_scope
                 && (is_example_env(&name)
                     || matches!(
                         name.as_str(),
@@ -359,7 +362,7 @@ fn example_files(repo: &Repo) -> Vec<&File> {
                     ))
         })
         .collect();
-    out.sort_by_key(|f| (f.path.len(), f.path.clone()));
+    out.sort_by_key(|f| (f.path.matches('/').count(), f.path.len(), f.path.clone()));
     out.dedup_by_key(|f| f.path.clone());
     out
 }
