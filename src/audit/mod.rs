@@ -9,9 +9,12 @@
 pub mod checklist;
 pub mod checks;
 pub mod declarative;
+pub mod dockerfile;
+pub mod eol;
 pub mod registry;
 pub mod remote;
 pub mod run;
+pub mod secrets;
 pub mod waivers;
 
 use serde::{Deserialize, Serialize};
