@@ -20,7 +20,7 @@ pub fn action_name(uses: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn input<'a>(with: Option<&'a IndexMap<String, Value>>, key: &str) -> Option<String> {
+fn input(with: Option<&IndexMap<String, Value>>, key: &str) -> Option<String> {
     let v = with?.get(key)?;
     match v {
         Value::String(s) => Some(s.clone()),

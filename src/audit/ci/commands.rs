@@ -333,22 +333,21 @@ pub fn image_engine(image: &str) -> Option<Engine> {
         .trim_start_matches("index.docker.io/")
         .trim_start_matches("library/");
     let last = stripped.rsplit('/').next().unwrap_or(stripped);
-    for engine in [
+    [
         Engine::Postgres,
         Engine::MySql,
         Engine::SqlServer,
         Engine::Oracle,
         Engine::MongoDb,
-    ] {
-        if engine.images().iter().any(|i| {
+    ]
+    .into_iter()
+    .find(|&engine| {
+        engine.images().iter().any(|i| {
             *i == stripped
                 || stripped.ends_with(&format!("/{i}"))
                 || (!i.contains('/') && *i == last)
-        }) {
-            return Some(engine);
-        }
-    }
-    None
+        })
+    })
 }
 
 /// Joins a relative path onto a directory, resolving `.` and `..` (never above the root).
@@ -1184,14 +1183,13 @@ impl<'r> Walker<'r> {
                 break;
             }
         }
-        if selected.is_empty() {
-            if let Some(first) = recipes
+        if selected.is_empty()
+            && let Some(first) = recipes
                 .iter()
                 .find(|r| r.name == "default")
                 .or(recipes.first())
-            {
-                selected.push(first.name.clone());
-            }
+        {
+            selected.push(first.name.clone());
         }
         for name in selected {
             self.just_recipe(&recipes, &path, &name, &dir, f);
@@ -1395,7 +1393,13 @@ impl<'r> Walker<'r> {
             }
         }
         if commands.is_empty() {
-            self.push_test(Some(Language::Python), &[what.clone()], args, f, false);
+            self.push_test(
+                Some(Language::Python),
+                std::slice::from_ref(&what),
+                args,
+                f,
+                false,
+            );
             return;
         }
         for (path, line, c) in commands {
@@ -1661,10 +1665,10 @@ impl<'r> Walker<'r> {
             return;
         };
         let mut order: Vec<(&str, String)> = Vec::new();
-        if tool == "npm" || tool == "yarn" {
-            if let Some(pre) = scripts.get(&format!("pre{name}")) {
-                order.push((name, pre.clone()));
-            }
+        if (tool == "npm" || tool == "yarn")
+            && let Some(pre) = scripts.get(&format!("pre{name}"))
+        {
+            order.push((name, pre.clone()));
         }
         let main = if extra.is_empty() {
             body.clone()
@@ -1672,10 +1676,10 @@ impl<'r> Walker<'r> {
             format!("{body} {}", extra.join(" "))
         };
         order.push((name, main));
-        if tool == "npm" || tool == "yarn" {
-            if let Some(post) = scripts.get(&format!("post{name}")) {
-                order.push((name, post.clone()));
-            }
+        if (tool == "npm" || tool == "yarn")
+            && let Some(post) = scripts.get(&format!("post{name}"))
+        {
+            order.push((name, post.clone()));
         }
         let line = tasks::npm_script_line(text, name);
         for (n, body) in order {
@@ -2337,7 +2341,7 @@ impl<'r> Walker<'r> {
             "status" if has(args, &["--porcelain", "-s", "--short"]) => {
                 self.push(Kind::DiffCheck, None, &all, f);
             }
-            "push" => {
+            "push"
                 if pos.get(1).is_some_and(|r| {
                     let r = r.to_ascii_lowercase();
                     r == "heroku"
@@ -2345,9 +2349,9 @@ impl<'r> Walker<'r> {
                         || r.contains("git.heroku.com")
                         || r.starts_with("dokku@")
                         || r.contains("@dokku")
-                }) {
-                    self.push(Kind::Deploy, None, &all, f);
-                }
+                }) =>
+            {
+                self.push(Kind::Deploy, None, &all, f);
             }
             _ => {}
         }
@@ -2377,7 +2381,7 @@ impl<'r> Walker<'r> {
         }
         let compose = prog.ends_with("compose");
         let (sub, rest): (&str, &[String]) = if compose {
-            ("compose", &args[..])
+            ("compose", args)
         } else {
             (
                 args.get(j).map(String::as_str).unwrap_or(""),
@@ -2432,13 +2436,12 @@ impl<'r> Walker<'r> {
             "push" => {
                 self.push(Kind::Release, None, &all, f);
             }
-            "build" | "buildx" | "image" => {
-                if has(rest, &["--push"])
+            "build" | "buildx" | "image"
+                if (has(rest, &["--push"])
                     || rest.iter().any(|a| a == "push")
-                    || rest.iter().any(|a| a.contains("push=true"))
-                {
-                    self.push(Kind::Release, None, &all, f);
-                }
+                    || rest.iter().any(|a| a.contains("push=true"))) =>
+            {
+                self.push(Kind::Release, None, &all, f);
             }
             "stack" if rest.first().is_some_and(|r| r == "deploy" || r == "up") => {
                 self.push(Kind::Deploy, None, &all, f);
@@ -2460,10 +2463,10 @@ impl<'r> Walker<'r> {
                 if let Some(v) = args.get(j + 1) {
                     files.push(v.clone());
                 }
-            } else if a == "--project-directory" {
-                if let Some(v) = args.get(j + 1) {
-                    dir = dir.map(|x| join(&x, v));
-                }
+            } else if a == "--project-directory"
+                && let Some(v) = args.get(j + 1)
+            {
+                dir = dir.map(|x| join(&x, v));
             }
             if COMPOSE_GLOBAL_VALUE_OPTS.contains(&a.as_str()) {
                 j += 1;
@@ -2908,7 +2911,7 @@ impl<'r> Walker<'r> {
             | "jib" | "crane" | "skopeo" | "buildah" | "oras" | "gh" => {
                 let release = match b {
                     "twine" => sub == "upload",
-                    "gh" => sub == "release" || sub == "pr" && false,
+                    "gh" => sub == "release",
                     "changeset" => sub == "publish",
                     "ko" => matches!(sub, "build" | "publish" | "resolve"),
                     "crane" | "oras" | "buildah" => sub == "push" || sub == "copy" || sub == "cp",

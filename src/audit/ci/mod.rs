@@ -310,9 +310,9 @@ impl<'r> Ci<'r> {
                         let elsewhere = !prefix.is_empty()
                             && found.dir.as_deref().is_some_and(|d| {
                                 !d.is_empty()
-                                    && !(d == prefix
-                                        || d.starts_with(&format!("{prefix}/"))
-                                        || prefix.starts_with(&format!("{d}/")))
+                                    && d != prefix
+                                    && !d.starts_with(&format!("{prefix}/"))
+                                    && !prefix.starts_with(&format!("{d}/"))
                             });
                         facts.push(Fact {
                             found,
@@ -500,10 +500,9 @@ impl<'r> Ci<'r> {
                             .with
                             .as_ref()
                             .and_then(|w| w.get(key))
+                            && let Some(t) = workflow::value_text(v)
                         {
-                            if let Some(t) = workflow::value_text(v) {
-                                out.extend(self.resolve(cf, cj, &t));
-                            }
+                            out.extend(self.resolve(cf, cj, &t));
                         }
                     }
                 }
@@ -529,7 +528,8 @@ impl<'r> Ci<'r> {
         out
     }
 
-    fn deploy_reason(&self, fi: usize, ji: usize, depth: u8) -> Option<DeployJob> {
+    /// Why a job deploys, if it does (`depth` bounds nested reusable workflows).
+    pub fn deploy_reason(&self, fi: usize, ji: usize, depth: u8) -> Option<DeployJob> {
         let flow = &self.flows[fi];
         let job = &flow.jobs[ji];
         if job.disabled || depth > 3 {
@@ -635,6 +635,18 @@ impl<'r> Ci<'r> {
         crate::audit::Outcome::fail(format!(
             "no GitHub Actions workflow in .github/workflows/; {fix}"
         ))
+    }
+
+    /// For checks that pass over what parsed: an `error` when a workflow did not parse (it
+    /// was not judged).
+    pub fn unless_broken_skip(&self, outcome: crate::audit::Outcome) -> crate::audit::Outcome {
+        if let Some((path, err)) = self.broken.first() {
+            return crate::audit::Outcome::error(format!(
+                "{path} does not parse ({err}), so it was not checked; fix the YAML"
+            ))
+            .at(*path, None);
+        }
+        outcome
     }
 
     /// When a check would fail: an `error` instead if a workflow did not parse (it might hold
@@ -866,6 +878,56 @@ pub fn preview_environment(name: &str) -> bool {
         || name.contains("github.event.number")
         || name.contains("pull_request.number")
         || name.contains("github.head_ref")
+}
+
+// ---------------------------------------------------------------------------------------
+// Fix suggestions per language
+
+/// What a fix suggestion is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Practice {
+    Test,
+    Coverage,
+    Format,
+    Lint,
+}
+
+/// The usual command for a practice in the service's language.
+pub fn suggestion(lang: Option<Language>, practice: Practice) -> &'static str {
+    use Language::*;
+    match (practice, lang) {
+        (Practice::Test, Some(Python)) => "`pytest`",
+        (Practice::Test, Some(Node)) => "`npm test`",
+        (Practice::Test, Some(Rust)) => "`cargo test`",
+        (Practice::Test, Some(Go)) => "`go test ./...`",
+        (Practice::Test, Some(Jvm)) => "`./gradlew test` (or `mvn verify`)",
+        (Practice::Test, None) => "the test command",
+        (Practice::Coverage, Some(Python)) => "`pytest --cov` (pytest-cov)",
+        (Practice::Coverage, Some(Node)) => "`jest --coverage` (or `vitest run --coverage`)",
+        (Practice::Coverage, Some(Rust)) => "`cargo llvm-cov` (or `cargo tarpaulin`)",
+        (Practice::Coverage, Some(Go)) => "`go test -coverprofile=coverage.out ./...`",
+        (Practice::Coverage, Some(Jvm)) => "the JaCoCo (or Kover) plugin with `jacocoTestReport`",
+        (Practice::Coverage, None) => "a coverage option of the test runner",
+        (Practice::Format, Some(Python)) => "`ruff format --check .` (or `black --check .`)",
+        (Practice::Format, Some(Node)) => "`prettier --check .` (or `biome ci`)",
+        (Practice::Format, Some(Rust)) => "`cargo fmt --all --check`",
+        (Practice::Format, Some(Go)) => "`test -z \"$(gofmt -l .)\"` (or golangci-lint with gofmt)",
+        (Practice::Format, Some(Jvm)) => "`./gradlew spotlessCheck` (or ktlint)",
+        (Practice::Format, None) => "the formatter in check mode",
+        (Practice::Lint, Some(Python)) => "`ruff check .` (or flake8, pylint)",
+        (Practice::Lint, Some(Node)) => "`eslint .`",
+        (Practice::Lint, Some(Rust)) => "`cargo clippy --all-targets -- -D warnings`",
+        (Practice::Lint, Some(Go)) => "golangci-lint (golangci/golangci-lint-action)",
+        (Practice::Lint, Some(Jvm)) => {
+            "Checkstyle, PMD, detekt or ktlint (run by `./gradlew check`)"
+        }
+        (Practice::Lint, None) => "a linter",
+    }
+}
+
+/// "Python " (with a trailing space) or "", for messages.
+pub fn lang_prefix(lang: Option<Language>) -> String {
+    lang.map(|l| format!("{} ", l.name())).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------

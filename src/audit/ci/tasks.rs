@@ -247,6 +247,10 @@ impl Makefile {
                         // A function call: `$(shell …)`, `$(wildcard …)`.
                     } else if let Some(v) = self.vars.get(name) {
                         out.push_str(&self.expand(v, target, depth + 1));
+                    } else if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                        // Unknown (set on the command line or in the environment): keep it a
+                        // variable for the shell, not a `$( … )` command substitution.
+                        out.push_str(&format!("${{{name}}}"));
                     } else {
                         out.push_str(&whole);
                     }
@@ -1027,7 +1031,7 @@ mod tests {
         assert_eq!(mk.default_goal.as_deref(), Some("test"));
         assert_eq!(
             mk.expand("$(MAKE) -C x $(UNKNOWN)", None, 0),
-            "make -C x $(UNKNOWN)"
+            "make -C x ${UNKNOWN}"
         );
     }
 
