@@ -257,7 +257,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                     undeclared.iter().map(|j| format!("`{j}`")).collect::<Vec<_>>().join(", ")
                 ),
                 flow.path.to_string(),
-                flow.wf.on_line().map_or(1, |l| l.saturating_sub(1).max(1)),
+                flow.on_line().unwrap_or(1),
             ));
         }
         // (grant holder, permissions value, line, jobs it applies to)

@@ -127,7 +127,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 ),
                 flow.path,
                 job.line,
-                flow.wf.on_line(),
+                flow.on_line(),
             ));
         }
     }

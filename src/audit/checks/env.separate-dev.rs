@@ -268,7 +268,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             let flow = &ci.flows[d.flow];
             let job = &flow.jobs[d.job];
             Outcome::fail(format!(
-                "every deploy goes to production: job `{}` ({}:{}) {}, and no staging deploy configuration was found; add a staging environment that main deploys to first (`environment: staging`, a staging overlay or values file)",
+                "no non-production deploy target: the deploy job `{}` ({}:{}) {} without a staging/dev environment, and no staging deploy configuration was found; add a staging environment that main deploys to first (`environment: staging`, a staging overlay or values file)",
                 job.id, flow.path, job.line, d.how
             ))
             .at(flow.path, job.line)

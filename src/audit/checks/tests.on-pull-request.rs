@@ -70,40 +70,45 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 return Outcome::pass(format!(
                     "{}:{} triggers on pull_request, and job `{}` runs the tests{}",
                     caller.path,
-                    caller.wf.on_line().unwrap_or(0),
+                    caller.on_line().unwrap_or(0),
                     job.id,
                     fact.map(|f| format!(": {} ({})", f.describe(), f.at()))
                         .unwrap_or_default()
                 ))
-                .at(caller.path, caller.wf.on_line())
+                .at(caller.path, caller.on_line())
                 .at(flow.path, job.line);
             }
             let events = caller.wf.events();
-            let reason = if !caller.wf.triggers_on("pull_request") {
-                format!(
-                    "its workflow {} triggers on {} but not on pull_request",
-                    caller.path,
-                    if events.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        events.join(", ")
-                    }
+            let problem = if !caller.wf.triggers_on("pull_request") {
+                (
+                    format!(
+                        "its workflow {} triggers on {} but not on pull_request; add `pull_request:` to its `on:`",
+                        caller.path,
+                        if events.is_empty() { "nothing".to_string() } else { events.join(", ") }
+                    ),
+                    caller.path.to_string(),
+                    caller.on_line().unwrap_or(0),
                 )
             } else if !triggers_on_pull_request(caller) {
-                format!(
-                    "the pull_request trigger of {} lists `types:` without opened/synchronize",
-                    caller.path
+                (
+                    format!(
+                        "the pull_request trigger of {} lists `types:` without opened/synchronize; drop `types:` or add them",
+                        caller.path
+                    ),
+                    caller.path.to_string(),
+                    caller.on_line().unwrap_or(0),
                 )
             } else {
-                "its `if:` (or that of a job it needs) skips pull requests".to_string()
+                (
+                    "its `if:` (or that of a job it needs) skips pull requests; let it run for them".to_string(),
+                    flow.path.to_string(),
+                    job.line,
+                )
             };
             problems.push((
-                format!(
-                    "job `{}` ({}:{}) runs the tests, but {reason}",
-                    job.id, flow.path, job.line
-                ),
-                caller.path.to_string(),
-                caller.wf.on_line().unwrap_or(0),
+                format!("job `{}` ({}:{}) runs the tests, but {}", job.id, flow.path, job.line, problem.0),
+                problem.1,
+                problem.2,
             ));
         }
     }

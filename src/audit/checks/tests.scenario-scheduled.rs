@@ -71,13 +71,13 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                     "{} runs on a schedule ({}:{}) and job `{}` runs scenario tests: {} ({})",
                     flow.path,
                     flow.path,
-                    flow.wf.on_line().unwrap_or(0),
+                    flow.on_line().unwrap_or(0),
                     job.id,
                     f.describe(),
                     f.at()
                 ))
                 .at(&f.path, f.line)
-                .at(flow.path, flow.wf.on_line());
+                .at(flow.path, flow.on_line());
             }
             if other_tests.is_none() {
                 other_tests = job
@@ -100,9 +100,9 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             "{} runs on a schedule ({}:{}) but no job of it runs API scenario or smoke tests; add a step that runs them (e.g. `pytest tests/smoke`, newman, k6) against the deployed service",
             first.path,
             first.path,
-            first.wf.on_line().unwrap_or(0)
+            first.on_line().unwrap_or(0)
         ))
-        .at(first.path, first.wf.on_line()),
+        .at(first.path, first.on_line()),
     };
     ci.unless_broken(outcome)
 }

@@ -108,6 +108,11 @@ impl Flow<'_> {
         !events.is_empty() && events.iter().all(|e| e == "workflow_call")
     }
 
+    /// Line of the `on:` key (the parsed value's line is that of its first trigger).
+    pub fn on_line(&self) -> Option<u32> {
+        self.wf.on_line().map(|l| key_line(self.text, "on", l))
+    }
+
     pub fn job(&self, id: &str) -> Option<usize> {
         self.jobs.iter().position(|j| j.id == id)
     }
