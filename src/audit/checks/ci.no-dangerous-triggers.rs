@@ -98,6 +98,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     }
     let mut risky = Vec::new();
     let mut privileged = Vec::new();
+    let mut privileged_paths = Vec::new();
     let privileged_events = |fi: usize| -> Vec<String> {
         ci.flows[fi]
             .wf
@@ -120,6 +121,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             continue;
         }
         privileged.push(format!("{} ({})", flow.path, events.join(", ")));
+        privileged_paths.push(flow.path);
         for (id, job) in &flow.wf.jobs {
             let steps = &job.value.steps;
             let Some(pos) = steps.iter().position(|s| checks_out_untrusted(&s.value)) else {
@@ -155,9 +157,13 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             ))
         } else {
             Outcome::pass(format!(
-                "{} use privileged triggers but never check out and run pull request code",
+                "{} run with a privileged trigger but never check out and run pull request code",
                 privileged.join(", ")
             ))
+            .at_all(privileged_paths.iter().map(|p| crate::audit::Location {
+                path: p.to_string(),
+                line: None,
+            }))
         };
         return ci.unless_broken_skip(outcome);
     }

@@ -105,10 +105,16 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 !u.starts_with("./") && owner != "actions" && owner != "github"
             })
             .count();
+        let mut files: Vec<&String> = refs.iter().map(|(p, _, _)| p).collect();
+        files.dedup();
         let outcome = Outcome::pass(format!(
             "all {} `uses:` reference(s) are pinned or trusted ({third} third-party, each on a full commit SHA)",
             refs.len()
-        ));
+        ))
+        .at_all(files.into_iter().map(|p| Location {
+            path: p.clone(),
+            line: None,
+        }));
         return ci.unless_broken_skip(outcome);
     }
     let shown: Vec<String> = bad

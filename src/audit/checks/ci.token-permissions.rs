@@ -251,7 +251,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         if top.is_none() && !undeclared.is_empty() && !flow.only_called() {
             problems.push((
                 format!(
-                    "{} declares no `permissions:` (at the top or on job{} {}), so the token gets the repository default",
+                    "{} declares no `permissions:` (at the top or on job{} {}), so the token gets the repository default; add `permissions: contents: read` at the top",
                     flow.path,
                     if undeclared.len() == 1 { "" } else { "s" },
                     undeclared.iter().map(|j| format!("`{j}`")).collect::<Vec<_>>().join(", ")
@@ -337,10 +337,18 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         } else {
             format!("write scopes in use: {}", used.join(", "))
         };
-        return ci.unless_broken_skip(Outcome::pass(format!(
-            "every workflow declares the token's permissions ({} read); {detail}",
+        let mut o = Outcome::pass(format!(
+            "every workflow declares the token's permissions ({} workflow(s) read); {detail}",
             ci.flows.len()
-        )));
+        ));
+        for flow in &ci.flows {
+            let line = flow.wf.permissions.as_ref().map(|p| {
+                tasks::find_line(flow.text, 1, |l| l.starts_with("permissions:"))
+                    .unwrap_or(workflow::line(&p.referenced))
+            });
+            o = o.at(flow.path, line);
+        }
+        return ci.unless_broken_skip(o);
     }
     let mut o = Outcome::fail(format!(
         "{}; declare `permissions: contents: read` at the top and grant writes only to the job that needs them",

@@ -241,8 +241,12 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                         ));
                     }
                     "github-name" => {
-                        let wanted = workflow.unwrap_or_default().replace("%20", " ").to_ascii_lowercase();
-                        if ci.flows.iter().any(|fl| fl.display_name().to_ascii_lowercase() == wanted) {
+                        let wanted = workflow.unwrap_or_default().replace("%20", " ");
+                        if ci
+                            .flows
+                            .iter()
+                            .any(|fl| fl.display_name().eq_ignore_ascii_case(&wanted))
+                        {
                             return Outcome::pass(format!(
                                 "{}:{line} shows the status badge of the `{wanted}` workflow",
                                 f.path

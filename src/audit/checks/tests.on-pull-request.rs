@@ -84,7 +84,11 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                     format!(
                         "its workflow {} triggers on {} but not on pull_request; add `pull_request:` to its `on:`",
                         caller.path,
-                        if events.is_empty() { "nothing".to_string() } else { events.join(", ") }
+                        if events.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            events.join(", ")
+                        }
                     ),
                     caller.path.to_string(),
                     caller.on_line().unwrap_or(0),
@@ -106,7 +110,10 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 )
             };
             problems.push((
-                format!("job `{}` ({}:{}) runs the tests, but {}", job.id, flow.path, job.line, problem.0),
+                format!(
+                    "job `{}` ({}:{}) runs the tests, but {}",
+                    job.id, flow.path, job.line, problem.0
+                ),
                 problem.1,
                 problem.2,
             ));

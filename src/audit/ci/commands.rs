@@ -1794,7 +1794,7 @@ impl<'r> Walker<'r> {
     fn hook(&mut self, hook: &tasks::Hook, f: &Frame) {
         let id = hook.id.to_ascii_lowercase();
         let repo = hook.repo.to_ascii_lowercase();
-        let what = format!("pre-commit hook {}", hook.id);
+        let what = hook.id.clone();
         let (py, node, go, rust, jvm) = (
             Some(Language::Python),
             Some(Language::Node),
