@@ -64,6 +64,8 @@ pub struct Job {
     /// Inputs of a reusable workflow call.
     #[serde(default)]
     pub with: Option<IndexMap<String, Value>>,
+    #[serde(default, rename = "runs-on")]
+    pub runs_on: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]

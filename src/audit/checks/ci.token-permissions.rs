@@ -25,7 +25,8 @@ crate::declare_check! {
     ///   `security-events` (CodeQL, SARIF uploads), `attestations`: the actions and `gh`
     ///   commands that write them;
     /// - any scope: `actions/github-script`, `gh api`, calls to api.github.com, a third-party
-    ///   action handed the token, or a reusable workflow of another repository.
+    ///   action handed the token, a third-party action the audit cannot see into (other than
+    ///   set-up, cache and upload actions), or a reusable workflow of another repository.
     ///
     /// `write-all` always fails. Reusable workflows (`on: workflow_call` only) need not declare
     /// permissions: their callers' apply. Skips when there are no workflows.
@@ -199,14 +200,41 @@ fn job_text(ci: &Ci<'_>, flow: &Flow<'_>, job: &JobView<'_>) -> (String, String)
     (t, names)
 }
 
-/// Whether a step hands the token to a third-party action (which may use any scope).
+/// Actions whose names say they only set up tools, cache, or move files: they need no write
+/// scope. Any other third-party action may (an OIDC token broker, a bot), so a job using one
+/// is given the benefit of the doubt.
+static BENIGN_ACTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)setup|cache|toolchain|install|checkout|metadata|login|buildx|qemu|alls-green|upload|download|lint|rust-cache|changed-files|paths-filter|timeout|retry|wait",
+    )
+});
+
+/// Whether a job uses a third-party action that may use the token in ways the audit cannot
+/// see.
+fn opaque_action(job: &JobView<'_>) -> bool {
+    job.job.steps.iter().any(|s| {
+        s.value.uses.as_ref().is_some_and(|u| {
+            let owner = u.value.split('/').next().unwrap_or("").to_ascii_lowercase();
+            let name = u.value.split('@').next().unwrap_or("");
+            !u.value.starts_with("./")
+                && !u.value.starts_with("docker://")
+                && owner != "actions"
+                && owner != "github"
+                && !BENIGN_ACTION.is_match(name)
+        })
+    })
+}
+
+/// Whether a step hands the token to a third-party action or to a program of a `run:` step
+/// (which may use any scope: `smokeshow` posting statuses, a release script).
 fn token_to_action(job: &JobView<'_>) -> bool {
     job.job.steps.iter().any(|s| {
         let s = &s.value;
-        let third_party = s.uses.as_ref().is_some_and(|u| {
-            let owner = u.value.split('/').next().unwrap_or("").to_ascii_lowercase();
-            !u.value.starts_with("./") && owner != "actions"
-        });
+        let third_party = s.run.is_some()
+            || s.uses.as_ref().is_some_and(|u| {
+                let owner = u.value.split('/').next().unwrap_or("").to_ascii_lowercase();
+                !u.value.starts_with("./") && owner != "actions"
+            });
         let gets_token = [
             s.with
                 .as_ref()
@@ -215,7 +243,7 @@ fn token_to_action(job: &JobView<'_>) -> bool {
         ]
         .into_iter()
         .flatten()
-        .any(|t| t.contains("GITHUB_TOKEN") || t.contains("github.token"));
+        .any(|t| t.contains("secrets.GITHUB_TOKEN") || t.contains("github.token"));
         third_party && gets_token
     })
 }
@@ -303,13 +331,17 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                     GENERIC_API.is_match(&text)
                         || GENERIC_API.is_match(&names)
                         || token_to_action(j)
+                        || opaque_action(j)
                         || j.remote_call.is_some()
                         || patterns.is_none_or(|(_, cmd, name)| {
                             cmd.is_match(&text) || name.is_match(&names)
                         })
                 });
                 if needed {
-                    used.push(format!("{scope}: write in {}", flow.path));
+                    let u = format!("{scope}: write in {}", flow.path);
+                    if !used.contains(&u) {
+                        used.push(u);
+                    }
                 } else {
                     let who = if jobs.is_empty() {
                         "no job (every job sets its own permissions)".to_string()
@@ -350,14 +382,13 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         }
         return ci.unless_broken_skip(o);
     }
-    let mut o = Outcome::fail(format!(
-        "{}; declare `permissions: contents: read` at the top and grant writes only to the job that needs them",
+    let mut o = Outcome::fail(
         problems
             .iter()
             .map(|p| p.0.clone())
             .collect::<Vec<_>>()
-            .join("; ")
-    ));
+            .join("; "),
+    );
     for (_, path, line) in &problems {
         o = o.at(path, *line);
     }

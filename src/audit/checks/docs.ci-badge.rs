@@ -12,8 +12,9 @@ crate::declare_check! {
     /// Passes when a README (at the repository root or in the audited folder) shows the CI
     /// status badge of this repository's own CI:
     /// - GitHub's badge `https://github.com/OWNER/REPO/actions/workflows/FILE/badge.svg`
-    ///   (or the older `…/workflows/NAME/badge.svg`) for a workflow that exists in
-    ///   `.github/workflows/`;
+    ///   (or the older `…/workflows/NAME/badge.svg`, or the relative
+    ///   `../../actions/workflows/FILE/badge.svg` that always points at this repository) for a
+    ///   workflow that exists in `.github/workflows/`;
     /// - a shields.io `github/actions/workflow/status/OWNER/REPO/FILE` (or
     ///   `github/checks-status/OWNER/REPO/…`) badge, a badgen `github/checks` badge;
     /// - a GitLab `…/badges/BRANCH/pipeline.svg` badge when `.gitlab-ci.yml` exists.
@@ -35,6 +36,12 @@ crate::declare_check! {
 
 static GITHUB_BADGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)https?://github\.com/([\w.-]+)/([\w.-]+)/actions/workflows/([^/\s)\]'\x22?#<>]+)/badge\.svg")
+        .unwrap_or_else(|_| unreachable!("literal regex"))
+});
+/// A link relative to the README's page on GitHub (`../../actions/workflows/ci.yml/badge.svg`
+/// from `/OWNER/REPO/blob/main/README.md`): always this repository's own workflow.
+static RELATIVE_BADGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(?:^|[("'\s=])(?:\.\./)+actions/workflows/([^/\s)\]'\x22?#<>]+)/badge\.svg"#)
         .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 static GITHUB_OLD_BADGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -170,6 +177,14 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                     "github",
                 ));
             }
+            for c in RELATIVE_BADGE.captures_iter(visible) {
+                candidates.push((
+                    String::new(),
+                    String::new(),
+                    Some(c[1].to_string()),
+                    "relative",
+                ));
+            }
             for c in GITHUB_OLD_BADGE.captures_iter(visible) {
                 candidates.push((
                     c[1].to_string(),
@@ -208,6 +223,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                     _ => ("github.com".to_string(), slug.clone()),
                 };
                 if let Some((host, origin_slug)) = &origin
+                    && kind != "relative"
                     && *host == expected_host
                     && *origin_slug != slug_for_host
                 {
@@ -224,7 +240,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                         f.path.clone(),
                         line,
                     )),
-                    "github" => {
+                    "github" | "relative" => {
                         let file = workflow.unwrap_or_default();
                         let file = file.rsplit("%2F").next().unwrap_or(&file).rsplit('/').next().unwrap_or(&file).to_string();
                         if workflow_files.contains(&file.as_str()) {

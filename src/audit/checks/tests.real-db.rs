@@ -47,7 +47,6 @@ const SELF_STARTING: &[&str] = &[
     "@testcontainers/mssqlserver",
     "github.com/testcontainers/testcontainers-go",
     "testcontainers-modules",
-    "junit-jupiter",
     "pytest-postgresql",
     "pytest-mysql",
     "pytest-docker",
@@ -60,6 +59,31 @@ const SELF_STARTING: &[&str] = &[
     "testing-postgresql",
     "mongodb-memory-server",
 ];
+
+/// A dependency with which the tests start a real server themselves (Testcontainers in any of
+/// its package names, embedded PostgreSQL, pytest-postgresql), read from the manifests.
+fn self_starting(repo: &Repo) -> Option<String> {
+    let stack = repo.stack();
+    if let Some(d) = stack
+        .dependencies
+        .iter()
+        .find(|d| d.contains("testcontainers") || SELF_STARTING.contains(&d.as_str()))
+    {
+        return Some(d.clone());
+    }
+    // Gradle build files are not parsed into dependencies: read their coordinates.
+    stack
+        .manifests
+        .iter()
+        .filter(|m| m.ends_with(".gradle") || m.ends_with(".gradle.kts"))
+        .filter_map(|m| repo.text(m))
+        .find_map(|t| {
+            ["org.testcontainers", "io.zonky.test:embedded-postgres"]
+                .iter()
+                .find(|c| t.contains(*c))
+                .map(|c| c.to_string())
+        })
+}
 
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let Some(db) = repo.database() else {
@@ -83,20 +107,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         return Outcome::skip("no workflow runs the tests (see tests.in-ci)");
     }
     let stack = repo.stack();
-    let testcontainers = SELF_STARTING
-        .iter()
-        .find(|d| stack.has_dependency(d))
-        .copied()
-        .filter(|d| *d != "junit-jupiter" || stack.has_dependency("testcontainers"))
-        .or_else(|| {
-            stack
-                .dependencies
-                .iter()
-                .find(|d| {
-                    d.starts_with("@testcontainers/") || d.starts_with("github.com/testcontainers/")
-                })
-                .map(|_| "testcontainers")
-        });
+    let testcontainers = self_starting(repo);
     let mut wrong: Option<(String, String, u32)> = None;
     for &(fi, ji) in &test_jobs {
         let flow = &ci.flows[fi];

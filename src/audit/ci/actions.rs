@@ -211,10 +211,29 @@ pub fn action(w: &mut Walker<'_>, uses: &str, with: Option<&IndexMap<String, Val
             w.out[i].scenario = true;
         }
         // Releases (publishing, not deploying).
-        "docker/build-push-action" => {
-            if truthy_input(with, "push") {
+        "docker/build-push-action" | "docker/bake-action" => {
+            let pushes = truthy_input(with, "push")
+                || with.is_some_and(|m| {
+                    m.values().any(|v| {
+                        let t = v.to_string();
+                        t.contains("push=true") || t.contains("type=registry")
+                    })
+                });
+            if pushes {
                 push(w, Kind::Release, None);
             }
+        }
+        "helm/kind-action"
+        | "engineerd/setup-kind"
+        | "container-tools/kind-action"
+        | "medyagh/setup-minikube"
+        | "manusa/actions-setup-minikube"
+        | "absaoss/k3d-action"
+        | "nolar/setup-k3d-k3s"
+        | "debianmaster/actions-k3s"
+        | "jupyterhub/action-k3s-helm"
+        | "lablabs/setup-kind" => {
+            push(w, Kind::Cluster, None);
         }
         "pypa/gh-action-pypi-publish"
         | "softprops/action-gh-release"

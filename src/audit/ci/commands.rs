@@ -41,6 +41,12 @@ pub enum Kind {
     Release,
     /// Starts a database server.
     Database,
+    /// Starts a throwaway Kubernetes cluster in the job (kind, minikube, k3d): what is
+    /// applied to it afterwards is a test, not a deploy.
+    Cluster,
+    /// Starts long-running containers or services on the runner (`docker compose up -d`):
+    /// a deploy when the runner is a self-hosted server.
+    Start,
 }
 
 /// One thing a command does.
@@ -785,6 +791,53 @@ impl<'r> Walker<'r> {
                     i += 1;
                 }
                 continue;
+            }
+            // Wrappers that inject secrets or a toolchain, then run `-- command …`.
+            if matches!(
+                b.as_str(),
+                "op" | "doppler"
+                    | "infisical"
+                    | "dotenvx"
+                    | "aws-vault"
+                    | "chamber"
+                    | "mise"
+                    | "rtx"
+                    | "flox"
+                    | "teller"
+                    | "berglas"
+                    | "summon"
+                    | "envchain"
+                    | "with-op"
+            ) && rest.iter().any(|a| a == "--")
+            {
+                let after: Vec<String> = rest
+                    .iter()
+                    .skip_while(|a| *a != "--")
+                    .skip(1)
+                    .cloned()
+                    .collect();
+                self.command(&after, &f);
+                return;
+            }
+            if b == "sfw" || b == "socket-firewall" {
+                // Socket Firewall: `sfw npm ci`, `sfw uv run …`.
+                i += 1;
+                continue;
+            }
+            if (b == "devbox" && next == Some("run")) || (b == "direnv" && next == Some("exec")) {
+                i += if b == "devbox" { 2 } else { 3 };
+                continue;
+            }
+            if b == "nix" || b == "nix-shell" {
+                if let Some(k) = rest.iter().position(|a| a == "-c" || a == "--command") {
+                    let after: Vec<String> = rest[k + 1..].to_vec();
+                    self.command(&after, &f);
+                } else if let Some(k) = rest.iter().position(|a| a == "--run") {
+                    if let Some(script) = rest.get(k + 1) {
+                        self.script(script, &f);
+                    }
+                }
+                return;
             }
             if b == "pg_virtualenv" {
                 let idx = self.push(Kind::Database, None, "pg_virtualenv", &f);
@@ -2013,7 +2066,8 @@ impl<'r> Walker<'r> {
             }
             if lower == "spotlesscheck"
                 || lower == "ktfmtcheck"
-                || verification && (plugin("spotless") || plugin("ktfmt"))
+                || lower == "checkformat"
+                || verification && (plugin("spotless") || plugin("ktfmt") || plugin("javaformat"))
             {
                 self.push(Kind::Format, jvm, &all, f);
             }
@@ -2125,10 +2179,14 @@ impl<'r> Walker<'r> {
             self.push(Kind::Coverage, jvm, &all, f);
         }
         let verify = reached("verify");
+        // spring-javaformat's `validate` goal is bound to the first phase of every build.
+        let javaformat = plugins.contains(&"javaformat")
+            && (phase.is_some() || goals.iter().any(|g| g.contains("javaformat:validate")));
         if goals
             .iter()
             .any(|g| g == "spotless:check" || g == "fmt:check" || g.ends_with(":ktlint:check"))
             || verify && (plugins.contains(&"spotless") || plugins.contains(&"fmt"))
+            || javaformat
         {
             self.push(Kind::Format, jvm, &all, f);
         }
@@ -2436,9 +2494,9 @@ impl<'r> Walker<'r> {
             "push" => {
                 self.push(Kind::Release, None, &all, f);
             }
-            "build" | "buildx" | "image"
+            "build" | "buildx" | "image" | "manifest"
                 if (has(rest, &["--push"])
-                    || rest.iter().any(|a| a == "push")
+                    || rest.iter().any(|a| a == "push" || a == "imagetools")
                     || rest.iter().any(|a| a.contains("push=true"))) =>
             {
                 self.push(Kind::Release, None, &all, f);
@@ -2480,6 +2538,14 @@ impl<'r> Walker<'r> {
         }
         if remote && (sub == "up" || sub == "run") {
             self.push(Kind::Deploy, None, all, f);
+        }
+        if sub == "up"
+            && (has(args, &["-d", "--detach", "--wait"])
+                || args
+                    .iter()
+                    .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains('d')))
+        {
+            self.push(Kind::Start, None, all, f);
         }
         let mut k = 0;
         while k < rest.len() && rest[k].starts_with('-') {
@@ -3124,6 +3190,16 @@ impl<'r> Walker<'r> {
             "render" => p(0) == "deploys" && p(1) == "create",
             "waypoint" => matches!(p(0), "up" | "deploy"),
             "kustomize" | "kubeval" | "kubeconform" => false,
+            "fastapi" | "modal" | "spin" | "sst" | "chalice" => {
+                p(0) == "deploy" || b == "fastapi" && p(0) == "cloud" && p(1) == "deploy"
+            }
+            "zappa" => matches!(p(0), "deploy" | "update"),
+            "kind" | "k3d" | "minikube" | "ctlptl" | "microk8s" => {
+                if matches!(p(0), "create" | "start") || p(0) == "cluster" && p(1) == "create" {
+                    self.push(Kind::Cluster, None, &all, f);
+                }
+                return true;
+            }
             "ssh" | "autossh" => !pos.is_empty() && !args.iter().any(|a| a == "-V"),
             "scp" | "sftp" => {
                 args.iter()

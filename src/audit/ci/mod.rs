@@ -251,18 +251,37 @@ impl<'r> Ci<'r> {
                         callee = paths.iter().position(|p| *p == target);
                     } else {
                         remote_call = Some(uses.value.as_str());
+                        // A remote reusable workflow is opaque: it deploys when its file says
+                        // so, or when it is told which environment to deploy to.
                         let file = u
                             .split('@')
                             .next()
                             .unwrap_or(u)
                             .rsplit('/')
                             .next()
-                            .unwrap_or("");
-                        let deploys_by_name = file.to_ascii_lowercase().contains("deploy");
-                        let env_input = job.with.as_ref().is_some_and(|w| {
-                            w.keys()
-                                .any(|k| k.to_ascii_lowercase().contains("environment"))
-                        });
+                            .unwrap_or("")
+                            .to_ascii_lowercase();
+                        let builds = [
+                            "build", "publish", "release", "push", "image", "test", "lint",
+                        ]
+                        .iter()
+                        .any(|w| file.contains(w));
+                        let deploys_by_name = file.contains("deploy") && !file.contains("build");
+                        let env_input = !builds
+                            && job.with.as_ref().is_some_and(|w| {
+                                w.keys().any(|k| {
+                                    matches!(
+                                        k.to_ascii_lowercase().as_str(),
+                                        "environment"
+                                            | "env"
+                                            | "environment-name"
+                                            | "environment_name"
+                                            | "deploy-environment"
+                                            | "target-environment"
+                                            | "stage"
+                                    )
+                                })
+                            });
                         if deploys_by_name || env_input {
                             facts.push(Fact {
                                 found: Found {
@@ -541,10 +560,19 @@ impl<'r> Ci<'r> {
             return None;
         }
         let environments = self.environment_names(fi, ji);
-        let own_deploy = job
-            .facts
-            .iter()
-            .find(|f| f.found.kind == Kind::Deploy && f.step != usize::MAX);
+        // kubectl/helm against a cluster the job itself created (kind, minikube) test the
+        // manifests; they deploy nothing.
+        let ephemeral = job.facts.iter().any(|f| f.found.kind == Kind::Cluster);
+        let cluster_tool = |f: &Fact| {
+            let program = commands::base(f.found.what.split_whitespace().next().unwrap_or(""));
+            matches!(
+                program.as_str(),
+                "kubectl" | "oc" | "helm" | "helmfile" | "skaffold" | "argocd"
+            )
+        };
+        let own_deploy = job.facts.iter().find(|f| {
+            f.found.kind == Kind::Deploy && f.step != usize::MAX && !(ephemeral && cluster_tool(f))
+        });
         let mk = |how: String| DeployJob {
             flow: fi,
             job: ji,
@@ -553,6 +581,20 @@ impl<'r> Ci<'r> {
         };
         if let Some(d) = own_deploy {
             return Some(mk(format!("runs {}", d.describe())));
+        }
+        // Containers started on a self-hosted runner keep running on that server.
+        let self_hosted = job
+            .job
+            .runs_on
+            .as_ref()
+            .is_some_and(|r| r.to_string().contains("self-hosted"));
+        if self_hosted && !job.facts.iter().any(|f| f.found.kind == Kind::Test) {
+            if let Some(start) = job.facts.iter().find(|f| f.found.kind == Kind::Start) {
+                return Some(mk(format!(
+                    "runs {} on a self-hosted runner",
+                    start.describe()
+                )));
+            }
         }
         if let Some(c) = job.callee {
             for cj in 0..self.flows[c].jobs.len() {

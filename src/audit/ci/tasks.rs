@@ -931,6 +931,7 @@ pub fn gradle_plugins(text: &str) -> Vec<&'static str> {
         ("org.jmailen.kotlinter", "kotlinter"),
         ("kotlinter", "kotlinter"),
         ("com.ncorti.ktfmt.gradle", "ktfmt"),
+        ("io.spring.javaformat", "javaformat"),
         ("ktfmt", "ktfmt"),
         ("jacoco", "jacoco"),
         ("org.jetbrains.kotlinx.kover", "kover"),
@@ -979,6 +980,7 @@ pub fn maven_plugins(text: &str) -> Vec<&'static str> {
         ("spotbugs-maven-plugin", "spotbugs"),
         ("jacoco-maven-plugin", "jacoco"),
         ("ktlint-maven-plugin", "ktlint"),
+        ("spring-javaformat-maven-plugin", "javaformat"),
         ("detekt-maven-plugin", "detekt"),
     ];
     PLUGINS
