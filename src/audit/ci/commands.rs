@@ -832,10 +832,10 @@ impl<'r> Walker<'r> {
                 if let Some(k) = rest.iter().position(|a| a == "-c" || a == "--command") {
                     let after: Vec<String> = rest[k + 1..].to_vec();
                     self.command(&after, &f);
-                } else if let Some(k) = rest.iter().position(|a| a == "--run") {
-                    if let Some(script) = rest.get(k + 1) {
-                        self.script(script, &f);
-                    }
+                } else if let Some(k) = rest.iter().position(|a| a == "--run")
+                    && let Some(script) = rest.get(k + 1)
+                {
+                    self.script(script, &f);
                 }
                 return;
             }

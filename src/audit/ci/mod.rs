@@ -588,13 +588,14 @@ impl<'r> Ci<'r> {
             .runs_on
             .as_ref()
             .is_some_and(|r| r.to_string().contains("self-hosted"));
-        if self_hosted && !job.facts.iter().any(|f| f.found.kind == Kind::Test) {
-            if let Some(start) = job.facts.iter().find(|f| f.found.kind == Kind::Start) {
-                return Some(mk(format!(
-                    "runs {} on a self-hosted runner",
-                    start.describe()
-                )));
-            }
+        if self_hosted
+            && !job.facts.iter().any(|f| f.found.kind == Kind::Test)
+            && let Some(start) = job.facts.iter().find(|f| f.found.kind == Kind::Start)
+        {
+            return Some(mk(format!(
+                "runs {} on a self-hosted runner",
+                start.describe()
+            )));
         }
         if let Some(c) = job.callee {
             for cj in 0..self.flows[c].jobs.len() {
