@@ -2,8 +2,10 @@
 
 use std::sync::LazyLock;
 
-use crate::audit::ci::Ci;
+use serde_json::Value;
+
 use crate::audit::ci::actions::action_name;
+use crate::audit::ci::{self, Ci, Flow};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::workflow::{self, Step};
@@ -23,8 +25,11 @@ crate::declare_check! {
     ///   checked-out code and its configuration). Only `actions/upload-artifact`,
     ///   `actions/cache` and similar inert steps may follow.
     ///
-    /// A `pull_request_target` workflow that labels, comments or checks out the base branch
-    /// (the default) passes. Skips when there are no workflows.
+    /// A job whose `if:` keeps it away from pull requests (for `workflow_run`,
+    /// `github.event.workflow_run.event != 'pull_request'` or a head-branch guard), or a
+    /// `workflow_run` whose upstream workflows never run for pull requests, handles only
+    /// trusted code and passes; so does a `pull_request_target` workflow that labels, comments
+    /// or checks out the base branch (the default). Skips when there are no workflows.
     ///
     /// ## Why
     /// This is the "pwn request": a pull request from a fork changes a build script or test,
@@ -91,6 +96,51 @@ fn executes(step: &Step) -> bool {
     }
 }
 
+/// Whether the job can run on behalf of a pull request: its `if:` does not exclude that (e.g.
+/// `github.event.workflow_run.event != 'pull_request'`), and for `workflow_run`, an upstream
+/// workflow can be triggered by pull requests (unknown upstreams are assumed to be).
+fn reachable_by_pull_requests(ci: &Ci<'_>, fi: usize, ji: usize, events: &[String]) -> bool {
+    events.iter().any(|e| match e.as_str() {
+        "pull_request_target" => ci.can_run(fi, ji, &ci::pull_request("pull_request_target")),
+        "workflow_run" => {
+            let flow = &ci.flows[fi];
+            let mut triggers: Vec<&Flow<'_>> = vec![flow];
+            triggers.extend(flow.callers.iter().map(|&(cf, _)| &ci.flows[cf]));
+            let names: Vec<String> = triggers
+                .iter()
+                .filter_map(|f| f.wf.trigger("workflow_run")?.get("workflows").cloned())
+                .flat_map(|v| match v {
+                    Value::Array(a) => a
+                        .iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect(),
+                    Value::String(s) => vec![s],
+                    _ => Vec::new(),
+                })
+                .collect();
+            let upstream: Vec<&Flow<'_>> = ci
+                .flows
+                .iter()
+                .filter(|f| names.iter().any(|n| *n == f.display_name() || *n == f.path))
+                .collect();
+            let known = !names.is_empty() && upstream.len() >= names.len();
+            let from_prs = !known
+                || upstream.iter().any(|u| {
+                    u.wf.events()
+                        .iter()
+                        .any(|e| matches!(e.as_str(), "pull_request" | "pull_request_target"))
+                });
+            from_prs
+                && ci.can_run(
+                    fi,
+                    ji,
+                    &ci::workflow_run("pull_request", "feature-x", "success"),
+                )
+        }
+        _ => false,
+    })
+}
+
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let ci = Ci::new(repo);
     if ci.flows.is_empty() && ci.broken.is_empty() {
@@ -122,11 +172,14 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         }
         privileged.push(format!("{} ({})", flow.path, events.join(", ")));
         privileged_paths.push(flow.path);
-        for (id, job) in &flow.wf.jobs {
+        for (ji, (id, job)) in flow.wf.jobs.iter().enumerate() {
             let steps = &job.value.steps;
             let Some(pos) = steps.iter().position(|s| checks_out_untrusted(&s.value)) else {
                 continue;
             };
+            if !reachable_by_pull_requests(&ci, fi, ji, &events) {
+                continue;
+            }
             let checkout_line = workflow::line(&steps[pos].referenced);
             if let Some(runner) = steps[pos + 1..].iter().find(|s| executes(&s.value)) {
                 let what = match (&runner.value.run, &runner.value.uses) {

@@ -817,52 +817,68 @@ fn input_values(wf: &Workflow, key: &str) -> Vec<String> {
     out
 }
 
-/// Environments used to publish packages, pages or releases, or to hold CI secrets: a job
-/// that only names one of these is not a deploy.
+/// Environments used to publish packages, pages or releases, or to hold CI secrets (judged by
+/// their words: `pypi`, `dockerhub-nightly`, `github-pages`): a job that only names one of
+/// these is not a deploy.
 pub fn release_environment(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    matches!(
-        n.as_str(),
-        "pypi"
-            | "testpypi"
-            | "test-pypi"
-            | "npm"
-            | "npmjs"
-            | "crates"
-            | "crates-io"
-            | "cratesio"
-            | "crates.io"
-            | "release"
-            | "releases"
-            | "publish"
-            | "publishing"
-            | "github-pages"
-            | "gh-pages"
-            | "pages"
-            | "docs"
-            | "documentation"
-            | "maven"
-            | "maven-central"
-            | "sonatype"
-            | "docker"
-            | "dockerhub"
-            | "docker-hub"
-            | "registry"
-            | "rubygems"
-            | "nuget"
-            | "homebrew"
-            | "packages"
-            | "artifacts"
-            | "copilot"
-            | "ci"
-            | "build"
-            | "secrets"
-            | "codecov"
-            | "sonar"
-            | "sonarcloud"
-            | "snyk"
-            | "lint"
-    )
+    const WORDS: &[&str] = &[
+        "pypi",
+        "testpypi",
+        "npm",
+        "npmjs",
+        "crates",
+        "cratesio",
+        "release",
+        "releases",
+        "publish",
+        "publishing",
+        "pages",
+        "docs",
+        "documentation",
+        "maven",
+        "sonatype",
+        "docker",
+        "dockerhub",
+        "ghcr",
+        "ecr",
+        "gcr",
+        "registry",
+        "registries",
+        "rubygems",
+        "nuget",
+        "homebrew",
+        "packages",
+        "artifacts",
+        "copilot",
+        "ci",
+        "build",
+        "builds",
+        "secrets",
+        "codecov",
+        "sonar",
+        "sonarcloud",
+        "snyk",
+        "lint",
+        "snap",
+        "snapcraft",
+        "flathub",
+        "chocolatey",
+        "winget",
+        "marketplace",
+        "vsce",
+        "helm-charts",
+        "charts",
+    ];
+    let tokens = env_tokens(name);
+    !tokens.is_empty()
+        && (tokens.iter().any(|t| WORDS.contains(&t.as_str()))
+            || WORDS.contains(&name.to_ascii_lowercase().as_str()))
+        && !tokens.iter().any(|t| {
+            matches!(
+                t.as_str(),
+                "prod" | "production" | "staging" | "stage" | "dev"
+            )
+        })
 }
 
 /// Words of an environment name (`api-staging-eu` → api, staging, eu).
@@ -1139,6 +1155,18 @@ mod tests {
         }
         assert!(preview_environment("pr-${{ github.event.number }}"));
         assert!(!preview_environment("production"));
+        for n in [
+            "pypi",
+            "github-pages",
+            "dockerhub-nightly",
+            "release",
+            "npm",
+        ] {
+            assert!(release_environment(n), "{n}");
+        }
+        for n in ["production", "staging", "prod-eu", "release-staging"] {
+            assert!(!release_environment(n), "{n}");
+        }
     }
 
     #[test]
