@@ -8,6 +8,7 @@
 
 pub mod checklist;
 pub mod checks;
+pub mod ci;
 pub mod declarative;
 pub mod dockerfile;
 pub mod eol;
