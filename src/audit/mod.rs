@@ -11,6 +11,7 @@ pub mod checks;
 pub mod declarative;
 pub mod registry;
 pub mod run;
+pub mod source;
 pub mod waivers;
 
 use serde::{Deserialize, Serialize};
