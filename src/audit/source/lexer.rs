@@ -452,7 +452,12 @@ mod tests {
         assert!(m.code.contains("app.get(\"/ok\""));
         assert!(!m.bare.contains("/ok"));
         // The `{` inside the template's text is blanked; `${b}` stays balanced code.
-        assert_eq!(m.bare.matches('{').count(), m.bare.matches('}').count(), "{}", m.bare);
+        assert_eq!(
+            m.bare.matches('{').count(),
+            m.bare.matches('}').count(),
+            "{}",
+            m.bare
+        );
     }
 
     #[test]

@@ -309,14 +309,22 @@ pub fn is_test_path(rel: &str) -> bool {
                 || original_stem.ends_with("Spec")))
 }
 
-/// Sample, documentation and tooling trees that are not the running service.
+/// Sample, documentation and benchmark trees that are not the running service. Only the top
+/// folders count: `com/example/` is a Java package, not a sample.
 pub fn is_auxiliary(rel: &str) -> bool {
-    rel.split('/').any(|p| {
+    let mut parts = rel.split('/');
+    let first = parts.next().unwrap_or("");
+    let top = |p: &str| {
         matches!(
             p,
             "examples" | "example" | "docs" | "doc" | "samples" | "sample" | "benches" | "bench"
         )
-    })
+    };
+    top(first)
+        || (rel.matches('/').count() > 1
+            && parts
+                .next()
+                .is_some_and(|p| p != "example" && p != "sample" && top(p)))
 }
 
 /// The syntaxes that make up a language's source.

@@ -1085,7 +1085,7 @@ fn prisma_models(repo: &Repo) -> Vec<Table> {
 static GO_STRUCT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^type\s+([A-Za-z_]\w*)\s+struct\s*\{"));
 static GO_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?m)^[ \t]*([A-Za-z_][\w]*)?[ \t]*(\*?[\[\]\w.*]+)[ \t]*(`[^`\n]*`)?[ \t]*$")
+    re(r"(?m)^[ \t]*(?:([A-Za-z_]\w*)[ \t]+)?(\*?[\[\]\w.*]+)[ \t]*(`[^`\n]*`)?[ \t]*$")
 });
 
 struct GoStruct {
@@ -1441,7 +1441,7 @@ fn jvm_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
             classes.push(JvmClass {
                 name: c[1].to_string(),
                 source: i,
-                at: m.start() + annotations.len().min(0),
+                at: m.start(),
                 annotations,
                 base,
                 columns,
@@ -1735,8 +1735,7 @@ fn replay_sql(path: &str, rel: &str, text: &str, tables: &mut Vec<Table>) {
                             let after = &p[fp + 11..];
                             if let Some(o) = after.find('(') {
                                 let cl = after[o..].find(')').unwrap_or(after.len() - o);
-                                fk_cols
-                                    .extend(after[o + 1..o + cl].split(',').map(|s| table_key(s)));
+                                fk_cols.extend(after[o + 1..o + cl].split(',').map(table_key));
                             }
                         }
                         continue;

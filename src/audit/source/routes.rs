@@ -424,8 +424,8 @@ fn args(code: &Code, open: usize) -> (Vec<Arg>, usize) {
     let mut depth = 0i32;
     let mut start = open + 1;
     let end = close.saturating_sub(1).max(open + 1);
-    for i in open + 1..end {
-        match b[i] {
+    for (i, &c) in b.iter().enumerate().take(end).skip(open + 1) {
+        match c {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth -= 1,
             b',' if depth == 0 => {
@@ -435,11 +435,8 @@ fn args(code: &Code, open: usize) -> (Vec<Arg>, usize) {
             _ => {}
         }
     }
-    if code.code()[start..end].trim().is_empty() {
-        if !out.is_empty() {
-            // A trailing comma.
-        }
-    } else {
+    // A trailing comma leaves an empty last argument, which is no argument.
+    if !code.code()[start..end].trim().is_empty() {
         out.push(Arg { start, end });
     }
     (out, close)
@@ -777,7 +774,7 @@ fn python(
                     code,
                     i,
                     Found {
-                        at: at,
+                        at,
                         path: format!("/{path}"),
                         receiver: None,
                         handler: (at, close),
@@ -1351,7 +1348,7 @@ fn jvm_context_path(repo: &Repo, ex: &mut Extracted) -> Option<(String, u32, Str
         "micronaut.server.context-path",
     ];
     let _ = ex;
-    for (file, rel) in super::service_files_where(repo, |rel| config::is_spring_config(rel)) {
+    for (file, rel) in super::service_files_where(repo, config::is_spring_config) {
         if matches!(config::role(rel), Role::Dev | Role::Test) {
             continue;
         }
@@ -1459,7 +1456,9 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
     };
     let module_names = |map: &RouteMap<'_>, source: usize| -> Vec<String> {
         let rel = map.sources[source].rel;
-        let mut names = vec![super::module_of(rel).to_string()];
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let stem = name.split('.').next().unwrap_or(name);
+        let mut names = vec![super::module_of(rel).to_string(), stem.to_string()];
         let mut dirs = rel.rsplit('/').skip(1);
         if let Some(d) = dirs.next() {
             names.push(d.to_string());
