@@ -16,6 +16,7 @@ pub mod registry;
 pub mod remote;
 pub mod run;
 pub mod secrets;
+pub mod source;
 pub mod waivers;
 
 use serde::{Deserialize, Serialize};
