@@ -18,6 +18,7 @@
 //! migrations (and SQL embedded in migration sources), Alembic `op.create_table`/`add_column`
 //! and Knex `createTable`, in version order.
 
+use rayon::prelude::*;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -237,7 +238,7 @@ pub fn orm_tables(repo: &Repo, scope: Scope) -> Vec<Table> {
         .filter(|s| !in_migrations(s.rel) && !is_generated_text(s.text))
         .filter(|s| might_define_models(s))
         .collect();
-    let codes: Vec<Code> = sources.iter().map(Source::masked).collect();
+    let codes: Vec<Code> = sources.par_iter().map(Source::masked).collect();
     let ctx = Ctx {
         sources: &sources,
         codes: &codes,

@@ -24,6 +24,7 @@
 //! scope's chain, a Ktor `route {}` block, and references across files (the module, function
 //! or variable a versioned mount names, resolved through the file's imports).
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -1365,7 +1366,7 @@ fn jvm_context_path(repo: &Repo, ex: &mut Extracted) -> Option<(String, u32, Str
 /// Extracts every route of the service's production code (main language).
 pub fn extract(repo: &Repo) -> RouteMap<'_> {
     let sources = super::sources(repo, Scope::Production);
-    let codes: Vec<Code> = sources.iter().map(Source::masked).collect();
+    let codes: Vec<Code> = sources.par_iter().map(Source::masked).collect();
     let constants = string_constants(&sources, &codes);
     let mut ex = Extracted::default();
     for (i, (src, code)) in sources.iter().zip(&codes).enumerate() {
