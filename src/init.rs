@@ -116,7 +116,6 @@ pub fn run(
     opts: &InitOptions,
     prompter: Option<&mut dyn Prompter>,
 ) -> Result<InitOutcome, InitError> {
-    let started = Instant::now();
     let template = match &opts.template_dir {
         Some(dir) => Template::from_dir(dir)?,
         None => Template::embedded(opts.stack.as_deref().unwrap_or(DEFAULT_STACK))?,
@@ -157,6 +156,8 @@ pub fn run(
         .get(NAME_PLACEHOLDER)
         .map(ToString::to_string)
         .ok_or(InitError::NoName)?;
+    // Timed from here: prompting is the user's time, not ours.
+    let started = Instant::now();
     let target = opts.output.clone().unwrap_or_else(|| PathBuf::from(&name));
     check_target(&target, opts.force)?;
 
@@ -284,9 +285,21 @@ fn write(outcome: &InitOutcome, opts: &InitOptions) -> Result<GitOutcome, InitEr
         .keep();
     register_cleanup(&staging);
 
+    // Each folder once (sorted, so parents come first), then the files.
+    let mut dirs: Vec<&str> = outcome
+        .plan
+        .files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for dir in dirs {
+        let path = staging.join(dir);
+        fs::create_dir_all(&path).map_err(|source| InitError::Write { path, source })?;
+    }
     for file in &outcome.plan.files {
-        let path = staging.join(&file.path);
-        write_file(&path, &file.contents, file.executable)?;
+        write_file(&staging.join(&file.path), &file.contents, file.executable)?;
     }
     let record = Record {
         new_service_version: env!("CARGO_PKG_VERSION"),
@@ -366,9 +379,6 @@ fn write_file(path: &Path, contents: &[u8], executable: bool) -> Result<(), Init
         path: path.to_path_buf(),
         source,
     };
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(err)?;
-    }
     let mut f = fs::File::create(path).map_err(err)?;
     f.write_all(contents).map_err(err)?;
     #[cfg(unix)]

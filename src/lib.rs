@@ -4,13 +4,20 @@
 //! The crate map, in the direction data flows (CLI → feature → result; nothing here prints):
 //! - [`template`]: template manifests, answers to placeholders, rendering a file tree;
 //! - [`init`]: `new-service init` — stage the rendered tree, commit it, move it into place;
-//! - [`git`]: the few git operations we need, through the user's own `git`.
+//! - [`git`]: the few git operations we need, through the user's own `git`;
+//! - [`github`]: the GitHub client, branch protection, Actions secrets, `init --github`, and
+//!   the remote audit checks;
+//! - [`migrations`]: lint migrations for zero-downtime safety and scaffold expand → migrate →
+//!   contract (the engine behind `migrations lint`, `migrations plan` and `db.migrations-safe`).
 //!
 //! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod audit;
 pub mod git;
+pub mod github;
 pub mod init;
+pub mod migrations;
 pub mod repo;
+pub mod report;
 pub mod template;

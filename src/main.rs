@@ -2,27 +2,31 @@
 //! the result into an exit code (0 success, 1 findings, 2 usage or runtime error).
 
 mod cli;
+mod commands;
 mod prompt;
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use anstyle::{AnsiColor, Style};
 use clap::{CommandFactory as _, Parser as _};
 
-use cli::{Cli, Command, InitArgs};
-use new_service::init::{self, GitOutcome, InitOptions, InitOutcome};
-
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
-const GREEN: Style = AnsiColor::Green.on_default().bold();
-const RED: Style = AnsiColor::Red.on_default().bold();
+use cli::{Cli, Command, GithubCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Init(args) => run_init(args),
-        Command::Stacks => run_stacks(),
+        Command::Init(args) => commands::init::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Audit(args) => commands::audit::run(args),
+        Command::Explain { id, checklist } => commands::audit::explain(&id, &checklist),
+        Command::Checks { checklist, schema } => commands::audit::list(&checklist, schema),
+        Command::Stacks => commands::init::stacks().map(|()| ExitCode::SUCCESS),
+        Command::Migrations(command) => commands::migrations::run(command),
+        Command::Github(GithubCommand::Protect(args)) => {
+            commands::github::run_protect(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Github(GithubCommand::Secrets(args)) => {
+            commands::github::run_secrets(args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -30,133 +34,26 @@ fn main() -> ExitCode {
                 "new-service",
                 &mut std::io::stdout(),
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let mut err = anstream::stderr();
-            let _ = write!(err, "{RED}error{RED:#}: {e}");
-            let mut source = e.source();
-            while let Some(s) = source {
-                let _ = write!(err, ": {s}");
-                source = s.source();
-            }
-            let _ = writeln!(err);
-            ExitCode::from(2)
+    result.unwrap_or_else(|e| {
+        // `new-service audit | head`: the reader left; that is not an error worth a message.
+        if e.chain().any(|c| {
+            c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        }) {
+            return ExitCode::SUCCESS;
         }
-    }
-}
-
-fn run_stacks() -> anyhow::Result<()> {
-    let mut out = anstream::stdout();
-    for (name, description) in new_service::template::embedded_stacks() {
-        writeln!(out, "{BOLD}{name:<12}{BOLD:#} {description}")?;
-    }
-    Ok(())
-}
-
-fn run_init(args: InitArgs) -> anyhow::Result<()> {
-    let interactive =
-        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let opts = InitOptions {
-        name: args.name,
-        stack: Some(args.stack),
-        output: args.output,
-        set: args.set,
-        answers_file: args.answers,
-        template_dir: args.template,
-        git: !args.no_git,
-        force: args.force,
-        dry_run: args.dry_run,
-    };
-    // Ctrl-C mid-write: remove the staging directory, leave nothing behind.
-    let _ = ctrlc::set_handler(|| {
-        init::abort_cleanup();
-        std::process::exit(130);
-    });
-    let mut terminal = prompt::Terminal::new();
-    let prompter: Option<&mut dyn new_service::template::Prompter> = if interactive {
-        Some(&mut terminal)
-    } else {
-        None
-    };
-    let outcome = init::run(&opts, prompter)?;
-    if opts.dry_run {
-        print_dry_run(&outcome)?;
-    } else {
-        print_created(&outcome)?;
-    }
-    Ok(())
-}
-
-fn print_dry_run(outcome: &InitOutcome) -> std::io::Result<()> {
-    let mut out = anstream::stdout();
-    writeln!(
-        out,
-        "{BOLD}Dry run{BOLD:#}: would create {} from {} {} ({}), {} files plus {}:",
-        outcome.target.display(),
-        outcome.template.name,
-        outcome.template.version,
-        outcome.template.source,
-        outcome.plan.files.len(),
-        init::ANSWERS_FILE,
-    )?;
-    let mut previous: Vec<&str> = Vec::new();
-    for file in &outcome.plan.files {
-        let parts: Vec<&str> = file.path.split('/').collect();
-        let (dirs, name) = parts.split_at(parts.len() - 1);
-        let shared = dirs
-            .iter()
-            .zip(&previous)
-            .take_while(|(a, b)| a == b)
-            .count();
-        for (depth, dir) in dirs.iter().enumerate().skip(shared) {
-            writeln!(out, "  {}{dir}/", "  ".repeat(depth))?;
+        let red = commands::RED;
+        let mut err = anstream::stderr();
+        let _ = write!(err, "{red}error{red:#}: {e}");
+        let mut source = e.source();
+        while let Some(s) = source {
+            let _ = write!(err, ": {s}");
+            source = s.source();
         }
-        writeln!(out, "  {}{}", "  ".repeat(dirs.len()), name[0])?;
-        previous = dirs.to_vec();
-    }
-    writeln!(out, "{BOLD}Answers{BOLD:#}:")?;
-    for (k, v) in &outcome.answers {
-        if outcome.secret_names.contains(k) {
-            writeln!(out, "  {k}: (secret, not shown)")?;
-        } else {
-            writeln!(out, "  {k}: {v}")?;
-        }
-    }
-    Ok(())
-}
-
-fn print_created(outcome: &InitOutcome) -> std::io::Result<()> {
-    let mut out = anstream::stdout();
-    writeln!(
-        out,
-        "{GREEN}Created{GREEN:#} {} from {} {} ({} files in {} ms)",
-        outcome.target.display(),
-        outcome.template.name,
-        outcome.template.version,
-        outcome.plan.files.len() + 1,
-        outcome.elapsed.as_millis(),
-    )?;
-    match &outcome.git {
-        GitOutcome::Committed { commit } => writeln!(
-            out,
-            "{DIM}git: initialised on branch main, initial commit {commit}{DIM:#}"
-        )?,
-        GitOutcome::InsideRepository { top } => writeln!(
-            out,
-            "{DIM}git: inside the existing repository {}; files left for you to commit{DIM:#}",
-            top.display()
-        )?,
-        GitOutcome::Skipped => writeln!(out, "{DIM}git: skipped (--no-git){DIM:#}")?,
-    }
-    if !outcome.next_steps.trim().is_empty() {
-        writeln!(out, "\n{BOLD}Next steps{BOLD:#}:")?;
-        for line in outcome.next_steps.trim_end().lines() {
-            writeln!(out, "  {line}")?;
-        }
-    }
-    Ok(())
+        let _ = writeln!(err);
+        ExitCode::from(2)
+    })
 }

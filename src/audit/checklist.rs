@@ -117,7 +117,13 @@ impl Item {
     /// The longer documentation: a built-in's doc comment, or the rule's description.
     pub fn docs(&self) -> String {
         match &self.implementation {
-            Implementation::Builtin(c) => c.docs().to_string(),
+            // Doc comments carry one leading space per line (`/// text`).
+            Implementation::Builtin(c) => c
+                .docs()
+                .lines()
+                .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                .collect::<Vec<_>>()
+                .join("\n"),
             Implementation::Rule(r) => r.describe(),
         }
     }

@@ -10,8 +10,13 @@ pub mod checklist;
 pub mod checks;
 pub mod ci;
 pub mod declarative;
+pub mod dockerfile;
+pub mod eol;
 pub mod registry;
+pub mod remote;
 pub mod run;
+pub mod secrets;
+pub mod source;
 pub mod waivers;
 
 use serde::{Deserialize, Serialize};
@@ -174,6 +179,18 @@ impl Outcome {
 pub struct Context {
     /// The audit date (for end-of-life tables), as (year, month, day).
     pub today: (i32, u32, u32),
+    /// Repository settings on the hosting service, looked up once before the checks run.
+    pub remote: remote::RemoteFacts,
+}
+
+impl Context {
+    /// A context for an offline audit on the given date.
+    pub fn offline(today: (i32, u32, u32)) -> Self {
+        Context {
+            today,
+            remote: remote::RemoteFacts::default(),
+        }
+    }
 }
 
 /// A built-in check.

@@ -43,6 +43,8 @@ pub struct CheckResult {
     pub message: String,
     pub locations: Vec<Location>,
     pub fix: String,
+    /// Why the practice matters (the checklist's words).
+    pub why: String,
     /// The reason given in `.new-service.yaml` when the check is waived.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<String>,
@@ -156,6 +158,7 @@ pub fn run(
                 message: outcome.message,
                 locations: outcome.locations,
                 fix: item.fix.clone(),
+                why: item.why.clone(),
                 waived: waivers.reason(&item.id).map(str::to_string),
                 informational: item.level > options.level,
                 remote,

@@ -264,17 +264,16 @@ pub fn coerce(placeholder: &Placeholder, value: Value) -> Result<Value, String> 
             }
         }
         (PlaceholderKind::String, Value::String(s)) => match &placeholder.regex {
-            Some(re) if !re.is_match(&s) => Err(format!(
-                "`{s}` does not match {}{}",
-                re.as_str()
-                    .trim_start_matches("^(?:")
-                    .trim_end_matches(")$"),
-                placeholder
-                    .help
-                    .as_deref()
-                    .map(|h| format!(" ({h})"))
-                    .unwrap_or_default()
-            )),
+            Some(re) if !re.is_match(&s) => Err(match &placeholder.help {
+                // The help says in words what the regex says in symbols.
+                Some(help) => format!("`{s}` is not valid: {help}"),
+                None => format!(
+                    "`{s}` does not match {}",
+                    re.as_str()
+                        .trim_start_matches("^(?:")
+                        .trim_end_matches(")$")
+                ),
+            }),
             _ => Ok(Value::String(s)),
         },
     }

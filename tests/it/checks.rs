@@ -175,9 +175,7 @@ fn run_case(checklist: &Checklist, id: &str, case: &Path) -> Vec<String> {
         level: Level::Gold,
         only: vec![id.to_string()],
         skip: vec![],
-        context: Context {
-            today: parse_date(expect.today.as_deref().unwrap_or("2026-11-22")),
-        },
+        context: Context::offline(parse_date(expect.today.as_deref().unwrap_or("2026-11-22"))),
     };
     let report: Report = run::run(&repo, checklist, &Default::default(), &options);
     let Some(result) = report.results.first() else {

@@ -7,7 +7,10 @@ use assert_cmd::Command;
 /// The binary under test, with colour off and a neutral environment.
 pub fn new_service() -> Command {
     let mut cmd = Command::cargo_bin("new-service").expect("binary built");
-    cmd.env("NO_COLOR", "1").env_remove("GIT_DIR");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN");
     cmd
 }
 

@@ -309,7 +309,10 @@ fn an_invalid_name_is_one_clear_line_and_exit_2() {
         .code(2);
     let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains("`Bad_Name` does not match"), "{stderr}");
+    assert!(
+        stderr.contains("`Bad_Name` is not valid: lower-case letters, digits and dashes"),
+        "{stderr}"
+    );
     assert!(leftovers(tmp.path()).is_empty());
 }
 
@@ -493,4 +496,49 @@ fn a_usage_error_exits_2() {
         .args(["init", "--no-such-flag"])
         .assert()
         .code(2);
+}
+
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_init_prompts_and_asks_again_after_an_invalid_answer() {
+    // `script` (util-linux) gives the binary a pseudo-terminal; the keys are typed ahead.
+    let tmp = TempDir::new().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("new-service");
+    let command = format!(
+        "{} init --no-git --template {}",
+        bin.display(),
+        fixture_template("basic").display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            // name (invalid, then valid), package (default), docs (no), license (default), token.
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"Bad_Name\rtty-svc\r\rn\r\r\r")?;
+            child.wait_with_output()
+        })
+        .expect("script(1) from util-linux runs");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("lower-case letters, digits and dashes"),
+        "help not shown: {screen}"
+    );
+    assert!(
+        screen.contains("`Bad_Name` is not valid"),
+        "no retry: {screen}"
+    );
+    let record = fs::read_to_string(tmp.path().join("tty-svc/.new-service.yaml")).unwrap();
+    assert!(record.contains("project_name: tty-svc"), "{record}");
+    assert!(record.contains("docs: false"), "{record}");
+    assert!(!tmp.path().join("tty-svc/docs").exists());
 }

@@ -6,9 +6,10 @@ use crate::repo::Repo;
 crate::declare_check! {
     /// Passes when required status checks are set, and every required check names a job that exists in the repo's workflows (a misspelt name blocks every merge).
     ///
-    /// This needs the hosting service's API and admin rights to read the settings. Without a
-    /// token (or without access) the result is `unknown` with the reason, never `fail`; remote
-    /// checks are reported beside the level and never change it.
+    /// Read from GitHub's REST API (the repository of `--github OWNER/REPO`, else of the
+    /// `origin` remote) with the token of `GITHUB_TOKEN`, `GH_TOKEN` or `gh auth token`. Without
+    /// a token, without access, or offline, the result is `unknown` with the reason, never
+    /// `fail`; remote checks are reported beside the level and never change it.
     ///
     /// ## Why
     /// Without required checks a red CI can be merged; a misspelt one blocks every merge.
@@ -18,6 +19,6 @@ crate::declare_check! {
     RepoRequiredChecks, "repo.required-checks", check
 }
 
-fn check(_repo: &Repo, _ctx: &Context) -> Outcome {
-    Outcome::unknown("needs the GitHub API: repository settings are not checked offline")
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    ctx.remote.outcome(RepoRequiredChecks::ID)
 }

@@ -6,9 +6,10 @@ use crate::repo::Repo;
 crate::declare_check! {
     /// Passes when secret scanning and push protection are enabled.
     ///
-    /// This needs the hosting service's API and admin rights to read the settings. Without a
-    /// token (or without access) the result is `unknown` with the reason, never `fail`; remote
-    /// checks are reported beside the level and never change it.
+    /// Read from GitHub's REST API (the repository of `--github OWNER/REPO`, else of the
+    /// `origin` remote) with the token of `GITHUB_TOKEN`, `GH_TOKEN` or `gh auth token`. Without
+    /// a token, without access, or offline, the result is `unknown` with the reason, never
+    /// `fail`; remote checks are reported beside the level and never change it.
     ///
     /// ## Why
     /// The host rejects pushes that contain known secret formats, a last line of defence.
@@ -18,6 +19,6 @@ crate::declare_check! {
     RepoSecretScanning, "repo.secret-scanning", check
 }
 
-fn check(_repo: &Repo, _ctx: &Context) -> Outcome {
-    Outcome::unknown("needs the GitHub API: repository settings are not checked offline")
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    ctx.remote.outcome(RepoSecretScanning::ID)
 }

@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -249,9 +250,35 @@ def _conf_line(key: str, value: str | int) -> str:
     return "{} = '{}'\n".format(key, value.replace("'", "''"))
 
 
+OWNER_FILE = "project"  # in each cluster's base dir: the project that started it
+ORPHAN_MIN_AGE = 600  # seconds
+
+
+def _stop_orphans(bindir: Path, run_as: str | None) -> None:
+    """Stops clusters this script started for projects that no longer record them (the project
+    was deleted or re-created while its server ran), so they do not pile up."""
+    for owner in Path(tempfile.gettempdir()).glob(f"testdb-*/{OWNER_FILE}"):
+        base = owner.parent
+        try:
+            project = Path(owner.read_text().strip())
+            recorded = json.loads((project / ".testdb" / "state.json").read_text())
+        except (OSError, ValueError):
+            recorded = {}
+        if recorded.get("base_dir") == str(base):
+            continue
+        if time.time() - owner.stat().st_mtime < ORPHAN_MIN_AGE:
+            continue  # maybe another project's start still under way
+        if base.stat().st_uid not in (os.geteuid(), _server_account()[1]):
+            continue  # another user's
+        say(f"stopping an orphaned test server in {base}")
+        orphan = {"bindir": str(bindir), "base_dir": str(base), "data_dir": str(base / "data")}
+        local_stop({**orphan, "run_as": run_as})
+
+
 def local_start() -> dict[str, object]:
     bindir = find_bindir()
     run_as, uid, gid = _server_account()
+    _stop_orphans(bindir, run_as)
     base = Path(tempfile.mkdtemp(prefix="testdb-"))  # mode 0700
     data, log = base / "data", base / "server.log"
     state: dict[str, object] = {
@@ -263,6 +290,7 @@ def local_start() -> dict[str, object]:
         "run_as": run_as,
     }
     try:
+        (base / OWNER_FILE).write_text(f"{ROOT}\n")
         if run_as is not None:
             os.chown(base, uid, gid)
         pwfile = base / "pwfile"

@@ -24,9 +24,9 @@ def test_local_databases_are_accepted(url: str) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "postgresql://app:secret@db.internal.example.com:5432/app",
-        "postgresql://app:secret@10.0.0.5:5432/app",
-        "postgresql://app:secret@prod-db/app",
+        "postgresql://app@db.internal.example.com:5432/app",
+        "postgresql://app@10.0.0.5:5432/app",
+        "postgresql://app@prod-db/app",
         "postgresql://app@/app?host=db.example.com",
         "postgresql://app@localhost,db.example.com/app",
     ],

@@ -16,8 +16,13 @@ from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-# Attributes every LogRecord has; anything else on a record came from `extra=`.
-_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Attributes every LogRecord has; anything else on a record came from `extra=`. Uvicorn adds
+# a terminal-coloured copy of its messages, useless in JSON.
+_STANDARD_ATTRS = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -53,7 +58,7 @@ def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
     return record
 
 
-def configure_logging(level: str = "INFO") -> None:
+def configure_logging(level: str = "INFO", stream: str = "ext://sys.stdout") -> None:
     logging.setLogRecordFactory(_record_with_request_id)
     logging.config.dictConfig(
         {
@@ -64,7 +69,7 @@ def configure_logging(level: str = "INFO") -> None:
                 "stdout": {
                     "class": "logging.StreamHandler",
                     "formatter": "json",
-                    "stream": "ext://sys.stdout",
+                    "stream": stream,
                 }
             },
             "root": {"level": level, "handlers": ["stdout"]},

@@ -1,0 +1,213 @@
+//! The I/O-free entry points: file contents in, findings out.
+//!
+//! The audit check `db.migrations-safe` reads each file once through its repository view and
+//! hands the contents here; `migrations lint` does the same after walking the disk. Nothing in
+//! this module touches the file system.
+
+use std::collections::BTreeMap;
+
+use crate::migrations::finding::Finding;
+use crate::migrations::ignore::Violation;
+use crate::migrations::kind::MigrationKind;
+use crate::migrations::lines::LineMap;
+use crate::migrations::rules::{Dialect, RuleId};
+use crate::migrations::sql::{Created, SqlContext, SqlDoc};
+use crate::migrations::{alembic, django};
+
+/// The PostgreSQL major version assumed when none is given: the oldest one still supported
+/// upstream when this was written.
+pub const DEFAULT_PG_VERSION: u32 = 14;
+
+/// How to judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LintOptions {
+    /// The oldest PostgreSQL major version the migrations run on (`--pg-version`).
+    pub pg_version: u32,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            pg_version: DEFAULT_PG_VERSION,
+        }
+    }
+}
+
+/// One migration file's contents.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// `/`-separated path, used in findings and to group Django migrations by app.
+    pub path: &'a str,
+    pub kind: MigrationKind,
+    pub text: &'a str,
+    /// Read for context only (an earlier Django migration of the same app), not reported.
+    pub context_only: bool,
+}
+
+impl<'a> SourceFile<'a> {
+    pub fn new(path: &'a str, kind: MigrationKind, text: &'a str) -> Self {
+        SourceFile {
+            path,
+            kind,
+            text,
+            context_only: false,
+        }
+    }
+}
+
+/// Lints one file on its own.
+///
+/// A Django `AlterField` or `AlterUniqueTogether` needs the app's earlier migrations to be
+/// judged; give all of them to [`lint_sources`] for that.
+pub fn lint_source(
+    rel_path: &str,
+    kind: MigrationKind,
+    text: &str,
+    opts: &LintOptions,
+) -> Vec<Finding> {
+    lint_sources(&[SourceFile::new(rel_path, kind, text)], opts)
+}
+
+/// Lints a set of files: each Django app's migrations are replayed in order, so changes are
+/// judged against what the earlier migrations built. Findings come sorted by path and line.
+pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut apps: BTreeMap<&str, Vec<&SourceFile<'_>>> = BTreeMap::new();
+    for file in files {
+        match file.kind {
+            MigrationKind::Django => {
+                let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
+                apps.entry(dir).or_default().push(file);
+            }
+            _ if file.context_only => {}
+            MigrationKind::Sql => push(&mut findings, file.path, lint_sql(file.text, opts)),
+            MigrationKind::Alembic => {
+                push(&mut findings, file.path, alembic::lint(file.text, opts));
+            }
+        }
+    }
+    for mut app in apps.into_values() {
+        app.sort_by_cached_key(|f| migration_order(f.path));
+        let inputs: Vec<(&str, bool)> = app.iter().map(|f| (f.text, !f.context_only)).collect();
+        for (file, mut violations) in app.iter().zip(django::lint_app(&inputs, opts)) {
+            // Django names a model's table `<app label>_<model>`; plans need the table.
+            let label = app_label(file.path);
+            for v in &mut violations {
+                if let (Some(label), Some(model)) = (label, &v.subject.table) {
+                    v.subject.db_table = Some(format!("{label}_{}", model.to_lowercase()));
+                }
+            }
+            push(&mut findings, file.path, violations);
+        }
+    }
+    findings.sort_by(|a, b| (&a.path, a.line, a.rule).cmp(&(&b.path, b.line, b.rule)));
+    findings
+}
+
+/// Whether the contents confirm what the path suggested: a `.py` under `versions/` that defines
+/// no `upgrade()` is not an Alembic revision, a `.py` in `migrations/` without `operations` is
+/// not a Django migration.
+pub fn is_migration_source(kind: MigrationKind, text: &str) -> bool {
+    match kind {
+        MigrationKind::Sql => true,
+        MigrationKind::Alembic => text.contains("def upgrade"),
+        MigrationKind::Django => text.contains("operations"),
+    }
+}
+
+fn lint_sql(text: &str, opts: &LintOptions) -> Vec<Violation> {
+    let created = Created::default();
+    let ctx = SqlContext {
+        dialect: Dialect::Sql,
+        pg_version: opts.pg_version,
+        in_transaction: false,
+        created: &created,
+    };
+    SqlDoc::parse(text).lint(&ctx, &LineMap::identity(text))
+}
+
+fn push(findings: &mut Vec<Finding>, path: &str, mut violations: Vec<Violation>) {
+    // One unreadable spot is enough to say: an unterminated Python string also breaks the SQL
+    // inside it, which would only repeat the news.
+    if let Some(first) = violations
+        .iter()
+        .filter(|v| v.rule == RuleId::SyntaxError)
+        .map(|v| v.line)
+        .min()
+    {
+        violations.retain(|v| v.rule != RuleId::SyntaxError || v.line == first);
+        violations.dedup_by(|a, b| a.rule == RuleId::SyntaxError && b.rule == RuleId::SyntaxError);
+    }
+    findings.extend(violations.into_iter().map(|v| {
+        let rule = v.rule.rule();
+        let info = rule.info();
+        Finding {
+            path: path.to_string(),
+            line: v.line,
+            rule: info.id,
+            severity: info.severity,
+            message: rule.message(&v.subject),
+            fix: rule.fix(&v.subject),
+        }
+    }));
+}
+
+/// The app label of `<app>/migrations/NNNN_x.py`: the folder above `migrations`.
+fn app_label(path: &str) -> Option<&str> {
+    let mut parts = path.rsplit('/');
+    parts.next()?;
+    if parts.next()? != "migrations" {
+        return None;
+    }
+    parts.next().filter(|p| !p.is_empty() && *p != ".")
+}
+
+/// Django applies an app's migrations by their dependencies, which follow the number in the
+/// name; `0010_x` sorts after `0009_y`.
+fn migration_order(path: &str) -> (u64, String) {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+    (digits.parse().unwrap_or(u64::MAX), name.to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn django_migrations_are_replayed_in_numeric_order_per_app() {
+        let initial = "operations = [migrations.CreateModel(name='A', fields=[('x', models.IntegerField(null=True))])]\n";
+        let alter = "operations = [migrations.AlterField(model_name='a', name='x', field=models.IntegerField())]\n";
+        let files = [
+            SourceFile::new(
+                "shop/migrations/0010_alter.py",
+                MigrationKind::Django,
+                alter,
+            ),
+            SourceFile::new(
+                "shop/migrations/0009_initial.py",
+                MigrationKind::Django,
+                initial,
+            ),
+            SourceFile::new(
+                "blog/migrations/0002_alter.py",
+                MigrationKind::Django,
+                alter,
+            ),
+        ];
+        let findings = lint_sources(&files, &LintOptions::default());
+        let found: Vec<_> = findings.iter().map(|f| (f.path.as_str(), f.rule)).collect();
+        // blog has no history for model `a`, so its AlterField cannot be judged.
+        assert_eq!(found, [("shop/migrations/0010_alter.py", "set-not-null")]);
+    }
+
+    #[test]
+    fn context_only_files_inform_but_are_not_reported() {
+        let drop = "ALTER TABLE t DROP COLUMN c;";
+        let mut file = SourceFile::new("m/1.sql", MigrationKind::Sql, drop);
+        assert_eq!(lint_sources(&[file], &LintOptions::default()).len(), 1);
+        file.context_only = true;
+        assert!(lint_sources(&[file], &LintOptions::default()).is_empty());
+    }
+}

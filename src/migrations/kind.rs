@@ -1,0 +1,208 @@
+//! Which files are migrations, decided from the path alone by the conventions of the tools.
+//!
+//! - Alembic: any `.py` under a `versions/` folder (`alembic/versions/`, Flask-Migrate's
+//!   `migrations/versions/`), except `__init__.py`.
+//! - Django: `<app>/migrations/NNNN_name.py`.
+//! - SQL: Flyway `V1__name.sql` / `R__name.sql` anywhere; any other `.sql` below a folder named
+//!   like a migration folder (`migrations/`, `migration/`, `migrate/`, `changelog/`, …), which
+//!   covers sqlx, golang-migrate, diesel, dbmate, Prisma, Supabase, Liquibase formatted SQL and
+//!   plain folders. Down and undo scripts are not migrations to lint: they exist to undo.
+//!
+//! Vendored and generated trees (`node_modules/`, `site-packages/`, `.venv/`, `target/`,
+//! `build/`, …) never hold the service's own migrations, so paths through them are skipped.
+
+use serde::Serialize;
+
+/// The reader a migration file needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MigrationKind {
+    /// Plain SQL, linted by the squawk linter crates.
+    Sql,
+    /// An Alembic revision (`upgrade()` is linted, `downgrade()` is not).
+    Alembic,
+    /// A Django migration (its `operations` list).
+    Django,
+}
+
+impl MigrationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MigrationKind::Sql => "sql",
+            MigrationKind::Alembic => "alembic",
+            MigrationKind::Django => "django",
+        }
+    }
+}
+
+/// Folders whose contents are never the service's own migrations.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "site-packages",
+    "dist-packages",
+    "node_modules",
+    "target",
+    "build",
+    "dist",
+    "vendor",
+    "fixtures",
+    "testdata",
+];
+
+/// Folder names under which every `.sql` file is taken for a migration.
+const SQL_MIGRATION_DIRS: &[&str] = &[
+    "migrations",
+    "migration",
+    "migrate",
+    "db-migrations",
+    "db_migrations",
+    "sql-migrations",
+    "schema-migrations",
+    "changelog",
+    "changelogs",
+    "changesets",
+    "flyway",
+    "liquibase",
+];
+
+/// The kind of migration at `rel_path` (`/`- or `\`-separated, relative to the repository), or
+/// `None` when the path is not a migration by any convention we know.
+pub fn is_migration_path(rel_path: &str) -> Option<MigrationKind> {
+    let normalized = rel_path.replace('\\', "/");
+    let parts: Vec<&str> = normalized
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let (file, dirs) = parts.split_last()?;
+    if dirs.iter().any(|d| SKIPPED_DIRS.contains(d)) {
+        return None;
+    }
+    if let Some(stem) = file.strip_suffix(".py") {
+        if stem == "__init__" {
+            return None;
+        }
+        if dirs.last() == Some(&"migrations") && is_django_name(stem) {
+            return Some(MigrationKind::Django);
+        }
+        if dirs.contains(&"versions") {
+            return Some(MigrationKind::Alembic);
+        }
+        return None;
+    }
+    let lower = file.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".sql")?;
+    if is_down_script(stem) {
+        return None;
+    }
+    if is_flyway_name(file) || stem.ends_with(".up") {
+        return Some(MigrationKind::Sql);
+    }
+    if dirs
+        .iter()
+        .any(|d| SQL_MIGRATION_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+    {
+        return Some(MigrationKind::Sql);
+    }
+    None
+}
+
+/// `0001_initial`, `0002_auto_20240101_1200`, `0001_squashed_0004_x`.
+fn is_django_name(stem: &str) -> bool {
+    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && stem.as_bytes().get(digits) == Some(&b'_')
+        && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Flyway versioned (`V2__x`, `V2.1__x`, `V2_1__x`) and repeatable (`R__x`) scripts.
+fn is_flyway_name(file: &str) -> bool {
+    let Some((prefix, _)) = file.split_once("__") else {
+        return false;
+    };
+    match prefix.as_bytes() {
+        [b'R'] => true,
+        [b'V', rest @ ..] => {
+            !rest.is_empty()
+                && rest[0].is_ascii_digit()
+                && rest
+                    .iter()
+                    .all(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_')
+        }
+        _ => false,
+    }
+}
+
+/// golang-migrate/sqlx `x.down.sql`, diesel/dbmate `down.sql`, `x_down.sql`, Flyway undo `U2__x`.
+fn is_down_script(stem: &str) -> bool {
+    if stem == "down" || stem.ends_with(".down") || stem.ends_with("_down") {
+        return true;
+    }
+    let bytes = stem.as_bytes();
+    bytes.first() == Some(&b'u')
+        && bytes.get(1).is_some_and(u8::is_ascii_digit)
+        && stem.contains("__")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use MigrationKind::*;
+
+    #[test]
+    fn recognises_each_tool_by_its_convention() {
+        let cases = [
+            ("alembic/versions/1a2b3c_add_phone.py", Some(Alembic)),
+            ("migrations/versions/1a2b3c_add_phone.py", Some(Alembic)),
+            ("src/app/db/alembic/versions/2024/abc.py", Some(Alembic)),
+            ("alembic/versions/__init__.py", None),
+            ("shop/migrations/0001_initial.py", Some(Django)),
+            ("shop/migrations/0002_auto_20240101_1200.py", Some(Django)),
+            ("shop/migrations/__init__.py", None),
+            ("shop/migrations/helpers.py", None),
+            ("src/main/resources/db/migration/V1__init.sql", Some(Sql)),
+            ("sql/V2.1__add_index.sql", Some(Sql)),
+            ("sql/R__views.sql", Some(Sql)),
+            ("sql/U2__undo.sql", None),
+            ("migrations/20240101120000_users.sql", Some(Sql)),
+            ("db/migrations/000001_users.up.sql", Some(Sql)),
+            ("db/migrations/000001_users.down.sql", None),
+            ("migrations/2024-01-01-000000_users/up.sql", Some(Sql)),
+            ("migrations/2024-01-01-000000_users/down.sql", None),
+            ("prisma/migrations/20240101_init/migration.sql", Some(Sql)),
+            ("db/changelog/changes/001-users.sql", Some(Sql)),
+            ("db/schema.sql", None),
+            ("docs/example.sql", None),
+            ("README.md", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(is_migration_path(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn vendored_and_generated_trees_are_not_the_services_migrations() {
+        for path in [
+            ".venv/lib/python3.12/site-packages/django/contrib/auth/migrations/0001_initial.py",
+            "node_modules/pkg/migrations/0001_x.sql",
+            "target/debug/migrations/V1__x.sql",
+            "build/resources/main/db/migration/V1__init.sql",
+        ] {
+            assert_eq!(is_migration_path(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn windows_separators_are_accepted() {
+        assert_eq!(
+            is_migration_path(r"alembic\versions\abc.py"),
+            Some(MigrationKind::Alembic)
+        );
+    }
+}
