@@ -80,7 +80,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         .at(&w.path, w.line)
     } else if let Some(f) = other {
         Outcome::fail(format!(
-            "CI checks formatting only outside the {lang}service ({} at {}); add {suggestion}",
+            "formatting is checked only outside the {lang}service ({} at {}); add {suggestion}",
             f.describe(),
             f.at()
         ))

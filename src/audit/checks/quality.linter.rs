@@ -52,7 +52,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         .find(|f| f.found.kind == Kind::Lint && !ci.for_service(f));
     let outcome = match other {
         Some(f) => Outcome::fail(format!(
-            "CI lints only outside the {lang}service ({} at {}); add {suggestion}",
+            "the workflows lint only outside the {lang}service ({} at {}); add {suggestion}",
             f.describe(),
             f.at()
         ))

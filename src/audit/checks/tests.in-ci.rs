@@ -78,7 +78,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         .at(&f.path, job.line)
     } else if let Some((_, f)) = all_tests.iter().find(|(_, f)| f.elsewhere) {
         Outcome::fail(format!(
-            "CI runs tests only outside the audited folder ({} in {}, at {}); add a step that runs the {lang}service's tests ({suggestion}) with `working-directory:` set to it",
+            "the workflows run tests only outside the audited folder ({} in {}, at {}); add a step that runs the {lang}service's tests ({suggestion}) with `working-directory:` set to it",
             f.describe(),
             f.found.dir.as_deref().unwrap_or("?"),
             f.at()
@@ -87,7 +87,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     } else if let Some((_, f)) = all_tests.first() {
         let other = f.found.lang.map_or("scenario", |l| l.name());
         Outcome::fail(format!(
-            "CI runs only {other} tests ({} at {}), not the {lang}service's; add a job that runs {suggestion}",
+            "the workflows run only {other} tests ({} at {}), not the {lang}service's; add a job that runs {suggestion}",
             f.describe(),
             f.at()
         ))
