@@ -115,7 +115,22 @@ pub fn is_migration_source(kind: MigrationKind, text: &str) -> bool {
     }
 }
 
+/// The part of a SQL migration that runs on the way up: dbmate (`-- migrate:down`) and goose
+/// (`-- +goose Down`) keep the rollback in the same file, after a marker; undoing is not linted.
+fn up_part(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = line.trim().to_ascii_lowercase();
+        if marker.starts_with("-- migrate:down") || marker.starts_with("-- +goose down") {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
+}
+
 fn lint_sql(text: &str, opts: &LintOptions) -> Vec<Violation> {
+    let text = up_part(text);
     let created = Created::default();
     let ctx = SqlContext {
         dialect: Dialect::Sql,
@@ -200,6 +215,34 @@ mod tests {
         let found: Vec<_> = findings.iter().map(|f| (f.path.as_str(), f.rule)).collect();
         // blog has no history for model `a`, so its AlterField cannot be judged.
         assert_eq!(found, [("shop/migrations/0010_alter.py", "set-not-null")]);
+    }
+
+    #[test]
+    fn the_rollback_half_of_dbmate_and_goose_files_is_not_linted() {
+        for (up, down) in [
+            ("-- migrate:up", "-- migrate:down"),
+            ("-- +goose Up", "-- +goose Down"),
+        ] {
+            let text = format!(
+                "{up}\nALTER TABLE t ADD COLUMN c text;\n\n{down}\nALTER TABLE t DROP COLUMN c;\n"
+            );
+            let findings = lint_source(
+                "db/migrations/1_c.sql",
+                MigrationKind::Sql,
+                &text,
+                &LintOptions::default(),
+            );
+            assert!(findings.is_empty(), "{up}: {findings:?}");
+        }
+        let unsafe_up = "-- migrate:up\nALTER TABLE t DROP COLUMN c;\n-- migrate:down\n";
+        let findings = lint_source(
+            "1.sql",
+            MigrationKind::Sql,
+            unsafe_up,
+            &LintOptions::default(),
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].line, 2);
     }
 
     #[test]
