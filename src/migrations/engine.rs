@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::migrations::finding::Finding;
+use crate::migrations::finding::{Finding, LintReport};
 use crate::migrations::ignore::Violation;
-use crate::migrations::kind::MigrationKind;
+use crate::migrations::kind::{MigrationKind, is_migration_path};
 use crate::migrations::lines::LineMap;
 use crate::migrations::rules::{Dialect, RuleId};
 use crate::migrations::sql::{Created, SqlContext, SqlDoc};
@@ -102,6 +102,29 @@ pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding
     }
     findings.sort_by(|a, b| (&a.path, a.line, a.rule).cmp(&(&b.path, b.line, b.rule)));
     findings
+}
+
+/// Lints whatever migrations are among `files` (`(relative path, contents)` pairs, e.g. every
+/// file of a repository already read once): paths are classified by [`is_migration_path`],
+/// contents confirmed by [`is_migration_source`], the rest ignored. `files_checked` counts the
+/// migrations found, so zero means the repository has none.
+///
+/// [`is_migration_path`]: crate::migrations::is_migration_path
+pub fn lint_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    opts: &LintOptions,
+) -> LintReport {
+    let sources: Vec<SourceFile<'a>> = files
+        .into_iter()
+        .filter_map(|(path, text)| {
+            let kind = is_migration_path(path)?;
+            is_migration_source(kind, text).then(|| SourceFile::new(path, kind, text))
+        })
+        .collect();
+    LintReport {
+        findings: lint_sources(&sources, opts),
+        files_checked: sources.len(),
+    }
 }
 
 /// Whether the contents confirm what the path suggested: a `.py` under `versions/` that defines
@@ -243,6 +266,32 @@ mod tests {
         );
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].line, 2);
+    }
+
+    #[test]
+    fn lint_files_picks_the_migrations_out_of_a_whole_repository() {
+        let files = [
+            ("README.md", "ALTER TABLE t DROP COLUMN c;"),
+            ("db/schema.sql", "DROP TABLE t;"),
+            ("db/migrations/V2__drop.sql", "ALTER TABLE t DROP COLUMN c;"),
+            ("api/versions/v1.py", "ROUTES = []\n"),
+            ("shop/migrations/0001_initial.py", "operations = []\n"),
+        ];
+        let report = lint_files(files, &LintOptions::default());
+        assert_eq!(
+            report.files_checked, 2,
+            "the Flyway script and the Django migration"
+        );
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.rule))
+            .collect();
+        assert_eq!(found, [("db/migrations/V2__drop.sql", "drop-column")]);
+        assert_eq!(
+            lint_files([("src/main.rs", "fn main() {}")], &LintOptions::default()).files_checked,
+            0
+        );
     }
 
     #[test]
