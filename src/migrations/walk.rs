@@ -55,12 +55,10 @@ pub fn lint_paths(
         files.push(SourceFile::new(STDIN_PATH, MigrationKind::Sql, text));
     }
     let files_checked = files.iter().filter(|f| !f.context_only).count();
-    let mut report = LintReport {
+    Ok(LintReport {
         findings: lint_sources(&files, opts),
         files_checked,
-    };
-    report.sort();
-    Ok(report)
+    })
 }
 
 fn walk_dir(
