@@ -8,10 +8,15 @@
 
 pub mod checklist;
 pub mod checks;
+pub mod ci;
 pub mod declarative;
+pub mod dockerfile;
+pub mod eol;
 pub mod registry;
 pub mod remote;
 pub mod run;
+pub mod secrets;
+pub mod source;
 pub mod waivers;
 
 use serde::{Deserialize, Serialize};

@@ -31,6 +31,9 @@ pub struct Workflow {
     pub jobs: IndexMap<String, Spanned<Job>>,
     #[serde(default)]
     pub env: Option<Value>,
+    /// `defaults: {run: {working-directory: …}}`.
+    #[serde(default)]
+    pub defaults: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -56,6 +59,13 @@ pub struct Job {
     pub strategy: Option<Value>,
     #[serde(default)]
     pub env: Option<Value>,
+    #[serde(default)]
+    pub defaults: Option<Value>,
+    /// Inputs of a reusable workflow call.
+    #[serde(default)]
+    pub with: Option<IndexMap<String, Value>>,
+    #[serde(default, rename = "runs-on")]
+    pub runs_on: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +82,8 @@ pub struct Step {
     pub condition: Option<Value>,
     #[serde(default)]
     pub env: Option<Value>,
+    #[serde(default, rename = "working-directory")]
+    pub working_directory: Option<String>,
 }
 
 /// Parses `.github/workflows/*.yml|yaml` at the repository root.
@@ -200,6 +212,11 @@ impl Job {
                 .map(|u| (u.value.as_str(), line(&u.referenced)))
         })
     }
+}
+
+/// The `defaults.run.working-directory` of a workflow or job `defaults:` value.
+pub fn default_working_directory(defaults: Option<&Value>) -> Option<&str> {
+    defaults?.get("run")?.get("working-directory")?.as_str()
 }
 
 /// Scalar text of a YAML value (`if: false` parses as a boolean).

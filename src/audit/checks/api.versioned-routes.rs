@@ -1,19 +1,94 @@
 //! `api.versioned-routes`.
 
-use crate::audit::{Context, Outcome};
+use crate::audit::source::routes::{self, Route};
+use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
 
 crate::declare_check! {
-    /// Passes when public routes live under a version prefix (`/api/v1`, `/v2`), so a v2 can grow beside a v1 (strangler fig)
+    /// Passes when every public route lives under a version prefix (`/api/v1/items`,
+    /// `/v2/orders`, `/{version}/…`), so a v2 can grow beside a v1.
+    ///
+    /// Routes are read from their declarations per framework (see `ops.health-endpoint`) and
+    /// followed through what mounts them: router prefixes (`APIRouter(prefix="/api/v1")`,
+    /// `Blueprint(url_prefix=…)`, gin/echo/fiber `Group("/v1")`, Koa `prefix`), mounts that
+    /// name a router, module or function (`include_router(items.router, prefix="/v1")`,
+    /// `app.use("/api/v1", itemsRouter)`, `.nest("/v1", api::routes())`, Django
+    /// `path("api/v1/", include("items.urls"))`, Rocket `mount("/v1", routes![…])`), inline
+    /// nesting (chi `Route("/v1", func…)`, actix `web::scope("/v1")…`, Ktor `route("/v1") {}`),
+    /// class-level mappings (Spring `@RequestMapping("/api/v1/x")`, NestJS
+    /// `@Controller({ path, version })`) and service-wide prefixes (Nest `setGlobalPrefix`,
+    /// URI versioning, Spring `server.servlet.context-path`). Prefixes given by a constant
+    /// (`settings.API_V1_STR`) are resolved; a router in a `v1/` package counts as versioned.
+    ///
+    /// Operational routes (health, readiness, metrics, docs, OpenAPI, admin, static) are not
+    /// public API and may stay outside the version. Skipped when the service declares no
+    /// public routes.
     ///
     /// ## Why
-    /// A v2 can then grow beside v1 and take traffic route by route (strangler fig) without breaking clients.
+    /// A version prefix lets a v2 grow beside v1 and take traffic route by route (strangler
+    /// fig) without breaking clients.
     ///
     /// ## How to fix
-    /// Mount public routes under /api/v1 (a router prefix) and keep health endpoints outside it.
+    /// Mount public routes under `/api/v1` (one router prefix) and keep health endpoints
+    /// outside it.
     ApiVersionedRoutes, "api.versioned-routes", check
 }
 
-fn check(_repo: &Repo, _ctx: &Context) -> Outcome {
-    Outcome::unknown("not implemented yet")
+fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+    if repo.stack().language.is_none() {
+        return Outcome::skip("no backend source or manifest found");
+    }
+    let map = routes::extract(repo);
+    // A root route ("/") is the index of an app, unless it is mounted under a version (an
+    // Express router's "/" mounted at /api/v1/items is the collection route).
+    let public: Vec<&Route> = map
+        .routes
+        .iter()
+        .filter(|r| {
+            !routes::is_ops_path(&r.full) || (r.versioned && r.full.split('/').all(str::is_empty))
+        })
+        .collect();
+    if public.is_empty() {
+        return Outcome::skip(if map.routes.is_empty() {
+            "no HTTP routes found"
+        } else {
+            "only operational routes (health, metrics, docs) found; no public API to version"
+        });
+    }
+    let unversioned: Vec<&&Route> = public.iter().filter(|r| !r.versioned).collect();
+    if unversioned.is_empty() {
+        let evidence = match &map.version_evidence {
+            Some((path, line, prefix)) if *line > 0 => format!(" ({prefix} at {path}:{line})"),
+            Some((path, _, prefix)) => format!(" ({prefix} in {path})"),
+            None => String::new(),
+        };
+        let out = Outcome::pass(format!(
+            "all {} public routes are under a version prefix{evidence}",
+            public.len()
+        ));
+        return match &map.version_evidence {
+            Some((path, line, _)) => out.at(path, *line),
+            None => out,
+        };
+    }
+    let shown: Vec<String> = unversioned
+        .iter()
+        .take(5)
+        .map(|r| format!("{} ({}:{})", r.full, map.path_of(r), r.line))
+        .collect();
+    let more = if unversioned.len() > 5 {
+        format!(" and {} more", unversioned.len() - 5)
+    } else {
+        String::new()
+    };
+    Outcome::fail(format!(
+        "{} of {} public routes are outside a version prefix: {}{more}; mount them under /api/v1 (one router prefix) and keep health endpoints outside it",
+        unversioned.len(),
+        public.len(),
+        shown.join(", ")
+    ))
+    .at_all(unversioned.iter().take(10).map(|r| Location {
+        path: map.path_of(r).to_string(),
+        line: Some(r.line).filter(|l| *l > 0),
+    }))
 }

@@ -1,19 +1,199 @@
 //! `db.migrations`.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::audit::source::{self, Code, Scope, re};
 use crate::audit::{Context, Outcome};
-use crate::repo::Repo;
+use crate::repo::stack::is_vendored;
+use crate::repo::{File, Repo};
 
 crate::declare_check! {
-    /// Passes when schema changes are versioned by a migration tool (Alembic, Django, Flyway, Liquibase, sqlx, diesel, golang-migrate, Prisma, …)
+    /// Passes when schema changes are versioned by a migration tool: at least one migration
+    /// file of Alembic (`versions/*.py` with a `revision`), Django (`migrations/0001_*.py`),
+    /// Flyway (`V1__*.sql`), Liquibase (a `databaseChangeLog`), sqlx, diesel
+    /// (`migrations/*/up.sql`), golang-migrate (`*.up.sql`), goose (`-- +goose Up`), dbmate,
+    /// Atlas, Prisma (`prisma/migrations/*/migration.sql`), Drizzle, TypeORM
+    /// (`MigrationInterface`), Sequelize, Knex, MikroORM, node-pg-migrate, SeaORM or
+    /// refinery, or SQL files in a `migrations` folder.
+    ///
+    /// It is skipped when the service uses no database, or only a schemaless document store
+    /// (MongoDB). When it fails and the code builds its schema with `create_all()`/
+    /// `AutoMigrate`/`synchronize: true`, the message says where.
     ///
     /// ## Why
-    /// Versioned migrations make every environment's schema reproducible and reviewable.
+    /// Versioned migrations make every environment's schema reproducible and reviewable;
+    /// a schema created at start-up can never be changed safely.
     ///
     /// ## How to fix
-    /// Use the migration tool of your stack (Alembic, Django migrations, Flyway, Liquibase, sqlx, diesel, golang-migrate, Prisma).
+    /// Use the migration tool of your stack (Alembic, Django migrations, Flyway, Liquibase,
+    /// sqlx, diesel, golang-migrate, Prisma) and commit its migrations.
     DbMigrations, "db.migrations", check
 }
 
-fn check(_repo: &Repo, _ctx: &Context) -> Outcome {
-    Outcome::unknown("not implemented yet")
+static ALEMBIC_REVISION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^revision\s*(?::\s*\w+\s*)?=\s*['\x22]"));
+static DJANGO_MIGRATION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"migrations\.Migration\b|class\s+Migration\s*\("));
+static FLYWAY_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^[VR]\d+(?:[._]\d+)*__\w[\w.-]*\.(?:sql|java|kt)$"));
+static SQL_MIGRATION_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"^\d+[\w.-]*\.(?:up\.)?sql$"));
+static JS_MIGRATION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"implements\s+MigrationInterface|queryInterface\.|exports\.up\s*=|export\s+(?:async\s+)?function\s+up\s*\(|extends\s+Migration\b|pgm\.",
+    )
+});
+static SCHEMA_AT_STARTUP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\.create_all\s*\(|\.AutoMigrate\s*\(|synchronize\s*:\s*true|SchemaUtils\.create|ddl-auto\s*[:=]\s*(?:update|create)",
+    )
+});
+
+fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+    let Some(db) = repo.database() else {
+        return Outcome::skip("no database is used");
+    };
+    if !db.engine.has_schema() {
+        return Outcome::skip(format!(
+            "{} is a schemaless document store; there is no schema to migrate",
+            db.engine.name()
+        ));
+    }
+    let prefix = repo.prefix.len();
+    let mut found: Vec<(&'static str, &File)> = Vec::new();
+    for f in repo.service_files() {
+        let rel = &f.path[prefix..];
+        if is_vendored(rel) || source::is_test_path(rel) || rel.starts_with(".github/") {
+            continue;
+        }
+        if let Some(tool) = migration_tool(rel, f) {
+            found.push((tool, f));
+        }
+    }
+    found.sort_by(|a, b| source::models::natural_cmp(&a.1.path, &b.1.path));
+    if let Some((tool, first)) = found.first() {
+        let n = found.iter().filter(|(t, _)| t == tool).count();
+        let what = if n == 1 { "migration" } else { "migrations" };
+        return Outcome::pass(format!("{n} {tool} {what} (first: {})", first.path))
+            .at(&first.path, None);
+    }
+    let mut message = format!(
+        "the service uses {} ({}) but no migration tool versions its schema",
+        db.engine.name(),
+        db.evidence
+    );
+    let startup = schema_at_startup(repo);
+    if let Some((path, line)) = &startup {
+        message.push_str(&format!(
+            " (the schema is created at start-up at {path}:{line})"
+        ));
+    }
+    message.push_str("; add the migration tool of your stack (Alembic, Django migrations, Flyway, sqlx, golang-migrate, Prisma…) and commit the migrations");
+    let out = Outcome::fail(message);
+    match startup {
+        Some((path, line)) => out.at(path, line),
+        None => out.at(&db.evidence, None),
+    }
+}
+
+/// The migration tool a file belongs to, if it is a migration.
+fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let parent = rel.rsplit('/').nth(1).unwrap_or("");
+    let dirs: Vec<&str> = rel.split('/').collect();
+    let in_dir = |d: &str| dirs[..dirs.len().saturating_sub(1)].contains(&d);
+    let text = || f.text().unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".down.sql")
+        || lower == "down.sql"
+        || (lower.starts_with('u')
+            && lower[1..].starts_with(|c: char| c.is_ascii_digit())
+            && lower.contains("__"))
+    {
+        return None; // the reverse of a migration, counted with its "up"
+    }
+    if name.ends_with(".py") {
+        if parent == "versions" && ALEMBIC_REVISION.is_match(text()) {
+            return Some("Alembic");
+        }
+        if parent == "migrations"
+            && name.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && DJANGO_MIGRATION.is_match(text())
+        {
+            return Some("Django");
+        }
+        return None;
+    }
+    if FLYWAY_NAME.is_match(name) {
+        return Some("Flyway");
+    }
+    if (lower.contains("changelog") || in_dir("changelog") || in_dir("changelogs"))
+        && text().contains("databaseChangeLog")
+    {
+        return Some("Liquibase");
+    }
+    if name == "migration.sql" && in_dir("migrations") && dirs.contains(&"prisma") {
+        return Some("Prisma");
+    }
+    if name == "up.sql" && in_dir("migrations") {
+        return Some("diesel");
+    }
+    if lower.ends_with(".sql") {
+        let t = text();
+        if t.contains("-- +goose Up") {
+            return Some("goose");
+        }
+        if t.contains("-- migrate:up") {
+            return Some("dbmate");
+        }
+        if lower.ends_with(".up.sql") {
+            return Some("golang-migrate");
+        }
+        if (in_dir("migrations") || in_dir("migration") || in_dir("migrate") || in_dir("drizzle"))
+            && (SQL_MIGRATION_NAME.is_match(name) || name.contains('_'))
+        {
+            return Some("SQL");
+        }
+        return None;
+    }
+    if (lower.ends_with(".ts")
+        || lower.ends_with(".js")
+        || lower.ends_with(".mjs")
+        || lower.ends_with(".cjs"))
+        && (in_dir("migrations") || in_dir("migration"))
+        && JS_MIGRATION.is_match(text())
+    {
+        return Some("JavaScript");
+    }
+    if lower.ends_with(".go")
+        && (in_dir("migrations") || in_dir("migration"))
+        && text().contains("goose.")
+    {
+        return Some("goose");
+    }
+    if lower.ends_with(".rs")
+        && (text().contains("MigrationTrait")
+            || (in_dir("migrations") && FLYWAY_NAME.is_match(name)))
+    {
+        return Some("SeaORM");
+    }
+    if name == "atlas.sum" {
+        return Some("Atlas");
+    }
+    None
+}
+
+/// Where production code builds the schema itself.
+fn schema_at_startup(repo: &Repo) -> Option<(String, u32)> {
+    for src in source::sources(repo, Scope::Production) {
+        if !SCHEMA_AT_STARTUP.is_match(src.text) {
+            continue;
+        }
+        let code = Code::new(src.text, src.syntax);
+        if let Some(m) = SCHEMA_AT_STARTUP.find(code.code()) {
+            return Some((src.path.to_string(), code.line(m.start())));
+        }
+    }
+    None
 }

@@ -1,0 +1,758 @@
+//! Reading the service's source code for the application-code checks: which files are source
+//! of the main language, which are tests, masking comments and strings, line numbers, bracket
+//! and block matching, function bodies by name and string constants.
+//!
+//! Everything here works on the texts the repository view already holds; nothing touches the
+//! disk, imports or runs the audited code. Submodules extract framework structure: HTTP routes
+//! ([`routes`]) and table definitions of ORMs and SQL ([`models`]).
+
+pub mod config;
+pub mod lexer;
+pub mod models;
+pub mod routes;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use lexer::{Masked, Syntax};
+
+use crate::repo::stack::{Language, is_vendored};
+use crate::repo::{File, Repo};
+
+/// Compiles a literal regex (a bug in one is caught by the unit tests).
+pub(crate) fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| unreachable!("bad literal regex {pattern}: {e}"))
+}
+
+/// One source file of the service.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    /// Repository-relative path (what locations report).
+    pub path: &'a str,
+    /// Path relative to the audited folder.
+    pub rel: &'a str,
+    pub syntax: Syntax,
+    pub text: &'a str,
+}
+
+impl<'a> Source<'a> {
+    /// The file name without directories.
+    pub fn name(&self) -> &'a str {
+        self.rel.rsplit('/').next().unwrap_or(self.rel)
+    }
+
+    /// The module a file defines, as other files import it: the stem, or the directory for a
+    /// package index (`__init__.py`, `index.ts`, `mod.rs`).
+    pub fn module(&self) -> &'a str {
+        module_of(self.rel)
+    }
+
+    pub fn is_test(&self) -> bool {
+        is_test_path(self.rel)
+    }
+
+    /// Masks comments (and strings, in the bare copy).
+    pub fn masked(&self) -> Code {
+        Code::new(self.text, self.syntax)
+    }
+}
+
+/// The module name of a path: its stem, or the parent directory for package indexes.
+pub fn module_of(rel: &str) -> &str {
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let stem = name.split('.').next().unwrap_or(name);
+    if matches!(stem, "__init__" | "index" | "mod" | "main" | "lib") {
+        parts.next().unwrap_or(stem)
+    } else {
+        stem
+    }
+}
+
+/// A masked text with a line index.
+pub struct Code {
+    pub masked: Masked,
+    line_starts: Vec<usize>,
+}
+
+impl Code {
+    pub fn new(text: &str, syntax: Syntax) -> Code {
+        let masked = lexer::mask(text, syntax);
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Code {
+            masked,
+            line_starts,
+        }
+    }
+
+    /// Comments blanked, strings kept.
+    pub fn code(&self) -> &str {
+        &self.masked.code
+    }
+
+    /// Comments and string contents blanked.
+    pub fn bare(&self) -> &str {
+        &self.masked.bare
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> u32 {
+        line_of(&self.line_starts, offset)
+    }
+
+    /// Byte offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        let l = self.line(offset) as usize;
+        self.line_starts[l - 1]
+    }
+
+    /// End (exclusive) of the bracketed group opened at `open` (`(`, `[` or `{`), or the end
+    /// of the text when it is never closed.
+    pub fn close(&self, open: usize) -> usize {
+        close_bracket(self.bare().as_bytes(), open)
+    }
+
+    /// The span of the body of a definition that starts at `at`: for Python the indented
+    /// block under the line, otherwise the first `{…}` block after it (skipping a parameter
+    /// list and return type).
+    pub fn body(&self, at: usize, syntax: Syntax) -> (usize, usize) {
+        if syntax == Syntax::Python {
+            python_block(self.bare(), at)
+        } else {
+            brace_body(self.bare(), at)
+        }
+    }
+}
+
+pub(crate) fn line_of(starts: &[usize], offset: usize) -> u32 {
+    match starts.binary_search(&offset) {
+        Ok(i) => i as u32 + 1,
+        Err(i) => i as u32,
+    }
+}
+
+/// 1-based line of a byte offset in `text` (for one-off lookups).
+pub fn line_at(text: &str, offset: usize) -> u32 {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u32
+        + 1
+}
+
+/// End (exclusive) of the bracket group opened at `open` in a string-blanked text.
+pub fn close_bracket(b: &[u8], open: usize) -> usize {
+    let Some(&o) = b.get(open) else {
+        return b.len();
+    };
+    let c = match o {
+        b'(' => b')',
+        b'[' => b']',
+        b'{' => b'}',
+        b'<' => b'>',
+        _ => return open + 1,
+    };
+    let mut depth = 0usize;
+    for (i, &x) in b.iter().enumerate().skip(open) {
+        if x == o {
+            depth += 1;
+        } else if x == c {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                return i + 1;
+            }
+        }
+    }
+    b.len()
+}
+
+/// The `{…}` block of a definition starting at `at`: past the parameter list, the first brace
+/// at bracket depth zero.
+fn brace_body(bare: &str, at: usize) -> (usize, usize) {
+    let b = bare.as_bytes();
+    let mut i = at;
+    // Skip the parameter list, if any comes before a brace.
+    let paren = b[at.min(b.len())..]
+        .iter()
+        .position(|&x| x == b'(' || x == b'{');
+    if let Some(p) = paren
+        && b[at + p] == b'('
+    {
+        i = close_bracket(b, at + p);
+    }
+    let mut depth = 0i32;
+    while i < b.len() {
+        match b[i] {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth -= 1,
+            b'{' if depth <= 0 => {
+                // Go `interface{}` / Kotlin generic braces in a signature: `{}` directly
+                // closed is not a body unless nothing else follows on the line.
+                let end = close_bracket(b, i);
+                if end == i + 2 {
+                    let rest = &bare[end..];
+                    let line_rest = rest.split('\n').next().unwrap_or("");
+                    if line_rest.contains('{') {
+                        i = end;
+                        continue;
+                    }
+                }
+                return (i, end);
+            }
+            b';' if depth <= 0 => return (i, i),
+            _ => {}
+        }
+        i += 1;
+    }
+    (b.len(), b.len())
+}
+
+/// The indented block under the line that holds `at` (a Python `def`/`class` or decorator):
+/// from that line to the first later non-blank line indented no deeper.
+pub fn python_block(bare: &str, at: usize) -> (usize, usize) {
+    let start = bare[..at.min(bare.len())].rfind('\n').map_or(0, |i| i + 1);
+    let indent_of = |line: &str| line.len() - line.trim_start().len();
+    let mut lines = bare[start..].split_inclusive('\n');
+    let Some(first) = lines.next() else {
+        return (start, bare.len());
+    };
+    let base = indent_of(first);
+    let mut pos = start + first.len();
+    // A decorator or a multi-line signature: continue to the line that ends with `:` at depth 0.
+    let mut depth: i32 = first
+        .bytes()
+        .map(|c| match c {
+            b'(' | b'[' | b'{' => 1,
+            b')' | b']' | b'}' => -1,
+            _ => 0,
+        })
+        .sum();
+    let mut header_done = depth <= 0 && first.trim_end().ends_with(':');
+    let mut decorator = first.trim_start().starts_with('@');
+    for line in lines {
+        let trimmed = line.trim();
+        if !header_done {
+            depth += line
+                .bytes()
+                .map(|c| match c {
+                    b'(' | b'[' | b'{' => 1,
+                    b')' | b']' | b'}' => -1,
+                    _ => 0,
+                })
+                .sum::<i32>();
+            if decorator && depth <= 0 && trimmed.starts_with('@') {
+                pos += line.len();
+                continue;
+            }
+            if depth <= 0 && trimmed.ends_with(':') {
+                header_done = true;
+                decorator = false;
+            }
+            pos += line.len();
+            continue;
+        }
+        if !trimmed.is_empty() && indent_of(line) <= base {
+            break;
+        }
+        pos += line.len();
+    }
+    (start, pos)
+}
+
+/// Whether a service-relative path is a test file or lives in a test directory.
+pub fn is_test_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let mut parts = lower.split('/').collect::<Vec<_>>();
+    let name = parts.pop().unwrap_or_default();
+    if parts.iter().any(|p| {
+        matches!(
+            *p,
+            "test"
+                | "tests"
+                | "__tests__"
+                | "__mocks__"
+                | "spec"
+                | "specs"
+                | "e2e"
+                | "testdata"
+                | "testing"
+                | "it"
+                | "integration-tests"
+                | "integration_tests"
+                | "test-utils"
+                | "testutil"
+                | "testutils"
+                | "testhelpers"
+                | "fixtures"
+        )
+    }) {
+        return true;
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    let original = rel.rsplit('/').next().unwrap_or(rel);
+    let original_stem = original.split('.').next().unwrap_or(original);
+    name == "conftest.py"
+        || stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name.contains(".e2e-spec.")
+        || ((name.ends_with(".java") || name.ends_with(".kt"))
+            && (original_stem.ends_with("Test")
+                || original_stem.ends_with("Tests")
+                || original_stem.ends_with("IT")
+                || original_stem.ends_with("Spec")))
+}
+
+/// Sample, documentation and benchmark trees that are not the running service. Only the top
+/// folders count: `com/example/` is a Java package, not a sample.
+pub fn is_auxiliary(rel: &str) -> bool {
+    let mut parts = rel.split('/');
+    let first = parts.next().unwrap_or("");
+    let top = |p: &str| {
+        matches!(
+            p,
+            "examples" | "example" | "docs" | "doc" | "samples" | "sample" | "benches" | "bench"
+        )
+    };
+    top(first)
+        || (rel.matches('/').count() > 1
+            && parts
+                .next()
+                .is_some_and(|p| p != "example" && p != "sample" && top(p)))
+}
+
+/// The syntaxes that make up a language's source.
+pub fn syntaxes(language: Language) -> &'static [Syntax] {
+    match language {
+        Language::Python => &[Syntax::Python],
+        Language::Node => &[Syntax::Js],
+        Language::Rust => &[Syntax::Rust],
+        Language::Go => &[Syntax::Go],
+        Language::Jvm => &[Syntax::Java, Syntax::Kotlin],
+    }
+}
+
+/// Which source files to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Production code of the main language: no tests, samples or vendored trees.
+    Production,
+    /// Test files of the main language.
+    Tests,
+    /// Production code in every language (a monorepo's services may differ).
+    AllLanguages,
+}
+
+/// Source files of the service, as the scope says.
+pub fn sources(repo: &Repo, scope: Scope) -> Vec<Source<'_>> {
+    let language = repo.stack().language;
+    let wanted: &[Syntax] = match (scope, language) {
+        (Scope::AllLanguages, _) => &[
+            Syntax::Python,
+            Syntax::Js,
+            Syntax::Rust,
+            Syntax::Go,
+            Syntax::Java,
+            Syntax::Kotlin,
+        ],
+        (_, Some(l)) => syntaxes(l),
+        (_, None) => &[],
+    };
+    let prefix = repo.prefix.len();
+    repo.service_files()
+        .filter_map(|f: &File| {
+            let rel = &f.path[prefix..];
+            let syntax = Syntax::of(rel)?;
+            if !wanted.contains(&syntax) || is_vendored(rel) || is_generated_path(rel) {
+                return None;
+            }
+            let test = is_test_path(rel);
+            let keep = match scope {
+                Scope::Tests => test,
+                Scope::Production | Scope::AllLanguages => !test && !is_auxiliary(rel),
+            };
+            if !keep {
+                return None;
+            }
+            let text = f.text()?;
+            Some(Source {
+                path: &f.path,
+                rel,
+                syntax,
+                text,
+            })
+        })
+        .collect()
+}
+
+/// Declaration files and bundles that are not hand-written source.
+fn is_generated_path(rel: &str) -> bool {
+    rel.ends_with(".d.ts")
+        || rel.ends_with(".min.js")
+        || rel.ends_with(".pb.go")
+        || rel.ends_with("_pb2.py")
+        || rel
+            .split('/')
+            .any(|p| p == "generated" || p == "__generated__")
+}
+
+/// Whether a file says it was generated by a tool.
+pub fn is_generated_text(text: &str) -> bool {
+    let head = &text[..text.len().min(600)];
+    head.contains("DO NOT EDIT") || head.contains("@generated") || head.contains("Code generated")
+}
+
+/// The service files (any kind) whose path relative to PATH satisfies `pred`, not vendored.
+pub fn service_files_where<'a>(
+    repo: &'a Repo,
+    pred: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = (&'a File, &'a str)> + 'a {
+    let prefix = repo.prefix.len();
+    repo.service_files().filter_map(move |f| {
+        let rel = &f.path[prefix..];
+        (!is_vendored(rel) && pred(rel)).then_some((f, rel))
+    })
+}
+
+/// The first declared dependency (of the main language's manifests) that matches one of the
+/// patterns: exact names, or prefixes written with a trailing `*` (`@sentry/*`).
+pub fn find_dependency<'s>(stack: &'s crate::repo::Stack, patterns: &[&str]) -> Option<&'s str> {
+    stack.dependencies.iter().map(String::as_str).find(|dep| {
+        patterns.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => dep.starts_with(prefix),
+            None => dep == p,
+        })
+    })
+}
+
+/// A function (or method) definition found by name.
+#[derive(Debug, Clone)]
+pub struct FnDef {
+    pub source: usize,
+    pub line: u32,
+    pub body: (usize, usize),
+}
+
+static PY_DEF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\("));
+static JS_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?m)(?:\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(",
+        r"|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]+)?=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=\n]+)?=>|[A-Za-z_$][\w$]*\s*=>)",
+        r"|^[ \t]*(?:(?:public|private|protected|static|async|override|readonly)\s+)*([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::\s*[^{;\n]+)?\{)"
+    ))
+});
+static GO_DEF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^func\s+(?:\([^)]*\)\s*)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\("));
+static RUST_DEF: LazyLock<Regex> = LazyLock::new(|| re(r"\bfn\s+([A-Za-z_]\w*)\s*[<(]"));
+static KOTLIN_DEF: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\bfun\s+(?:<[^>]*>\s*)?(?:[\w.]+\.)?([A-Za-z_]\w*)\s*\("));
+static JAVA_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?m)^[ \t]*(?:(?:public|private|protected|static|final|synchronized|abstract|default)\s+)*(?:<[^>]*>\s*)?[\w.<>\[\],? ]+?\s+([A-Za-z_]\w*)\s*\([^;{)]*\)\s*(?:throws\s+[\w.,\s]+)?\{",
+    )
+});
+
+const NOT_FUNCTIONS: &[&str] = &[
+    "if",
+    "for",
+    "while",
+    "switch",
+    "catch",
+    "return",
+    "new",
+    "else",
+    "do",
+    "try",
+    "with",
+    "function",
+    "constructor",
+    "super",
+    "synchronized",
+];
+
+/// Every function definition in the given sources, by name.
+pub fn function_index(sources: &[Source<'_>], codes: &[Code]) -> HashMap<String, Vec<FnDef>> {
+    let mut index: HashMap<String, Vec<FnDef>> = HashMap::new();
+    for (i, (src, code)) in sources.iter().zip(codes).enumerate() {
+        let pattern: &Regex = match src.syntax {
+            Syntax::Python => &PY_DEF,
+            Syntax::Js => &JS_DEF,
+            Syntax::Go => &GO_DEF,
+            Syntax::Rust => &RUST_DEF,
+            Syntax::Kotlin => &KOTLIN_DEF,
+            Syntax::Java => &JAVA_DEF,
+        };
+        for cap in pattern.captures_iter(code.bare()) {
+            let Some(name) = cap.iter().skip(1).flatten().next() else {
+                continue;
+            };
+            if NOT_FUNCTIONS.contains(&name.as_str()) {
+                continue;
+            }
+            let at = cap.get(0).map_or(0, |m| m.start());
+            let body = code.body(name.start(), src.syntax);
+            index
+                .entry(name.as_str().to_string())
+                .or_default()
+                .push(FnDef {
+                    source: i,
+                    line: code.line(at + (cap[0].len() - cap[0].trim_start().len())),
+                    body,
+                });
+        }
+    }
+    index
+}
+
+static CALLED: LazyLock<Regex> = LazyLock::new(|| re(r"([A-Za-z_$][\w$]*)\s*(?:!\s*)?\("));
+static REFERENCED: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_$][\w$]*"));
+
+/// Identifiers a piece of code calls (`name(`), or merely names when `all_names` (a handler
+/// passed by reference: `get(ready)`, `HandleFunc("/x", h.Ready)`).
+pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
+    let pattern: &Regex = if all_names { &REFERENCED } else { &CALLED };
+    let mut out: Vec<&str> = pattern
+        .captures_iter(bare)
+        .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+        .map(|m| m.as_str())
+        .filter(|n| !NOT_FUNCTIONS.contains(n))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Names too common to follow: any function of that name anywhere would be pulled in.
+const GENERIC_CALLS: &[&str] = &[
+    "get",
+    "set",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "run",
+    "execute",
+    "query",
+    "call",
+    "new",
+    "init",
+    "main",
+    "json",
+    "dumps",
+    "loads",
+    "str",
+    "len",
+    "int",
+    "print",
+    "format",
+    "send",
+    "status",
+    "to",
+    "into",
+    "from",
+    "map",
+    "filter",
+    "then",
+    "catch",
+    "unwrap",
+    "ok",
+    "err",
+    "Ok",
+    "Err",
+    "Some",
+    "append",
+    "push",
+    "log",
+    "info",
+    "warn",
+    "error",
+    "debug",
+    "handle",
+    "handler",
+    "apply",
+    "update",
+    "create",
+    "close",
+    "open",
+    "read",
+    "write",
+    "list",
+    "dict",
+    "isinstance",
+    "getattr",
+    "setattr",
+    "super",
+    "next",
+    "iter",
+    "range",
+    "clone",
+    "toString",
+    "equals",
+    "hashCode",
+    "String",
+    "Error",
+    "JSONResponse",
+    "Response",
+    "HTTPException",
+];
+
+/// The text of a region plus the bodies of the functions it calls, followed to `depth` levels
+/// through the function index (by name; the same name anywhere in the service matches).
+pub fn expand_calls(
+    start: (usize, (usize, usize)),
+    codes: &[Code],
+    index: &HashMap<String, Vec<FnDef>>,
+    depth: usize,
+    by_reference: bool,
+) -> String {
+    let mut seen: Vec<(usize, usize)> = vec![(start.0, (start.1).0)];
+    let mut frontier = vec![start];
+    let mut text = String::new();
+    for level in 0..=depth {
+        let mut next = Vec::new();
+        for (src, (from, to)) in frontier {
+            let Some(code) = codes.get(src) else { continue };
+            let to = to.min(code.code().len());
+            let from = from.min(to);
+            text.push_str(&code.code()[from..to]);
+            text.push('\n');
+            if level == depth {
+                continue;
+            }
+            let names = called_names(&code.bare()[from..to], by_reference && level == 0);
+            for name in names.into_iter().filter(|n| !GENERIC_CALLS.contains(n)) {
+                for def in index.get(name).into_iter().flatten() {
+                    let key = (def.source, def.body.0);
+                    if !seen.contains(&key) && seen.len() < 64 {
+                        seen.push(key);
+                        next.push((def.source, def.body));
+                    }
+                }
+            }
+        }
+        frontier = next;
+    }
+    text
+}
+
+static CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r#"(?m)(?:^|[\s(,{])(?:(?:pub\s+)?(?:const|static)\s+|(?:export\s+)?(?:const|let|var)\s+|(?:public\s+|private\s+|protected\s+)?(?:static\s+)?(?:final\s+)?String\s+|(?:const\s+)?val\s+)?"#,
+        r#"([A-Za-z_]\w*)\s*(?::\s*[\w&'\[\]. |]+?)?\s*(?::=|=)\s*(?:Field\(\s*(?:default\s*=\s*)?)?[rfbu]?["'`]([^"'`\n]*)["'`]"#
+    ))
+});
+
+/// String constants assigned anywhere in the sources (`API_V1_STR = "/api/v1"`,
+/// `const PREFIX = '/v2'`), for resolving a prefix given by name.
+pub fn string_constants(sources: &[Source<'_>], codes: &[Code]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (_, code) in sources.iter().zip(codes) {
+        for cap in CONSTANT.captures_iter(code.code()) {
+            out.entry(cap[1].to_string())
+                .or_insert_with(|| cap[2].to_string());
+        }
+    }
+    out
+}
+
+/// The last identifier of an expression (`settings.API_V1_STR` → `API_V1_STR`).
+pub fn last_identifier(expr: &str) -> Option<&str> {
+    let expr = expr.trim().trim_end_matches("()");
+    let tail = expr
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()?;
+    (!tail.is_empty() && !tail.starts_with(|c: char| c.is_ascii_digit())).then_some(tail)
+}
+
+/// A short, single-line excerpt for messages.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= max {
+        one
+    } else {
+        let mut cut: String = one.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths_are_recognised_per_language() {
+        for p in [
+            "tests/test_api.py",
+            "app/conftest.py",
+            "pkg/handler_test.go",
+            "src/app.spec.ts",
+            "src/__tests__/x.js",
+            "src/test/java/com/x/AppTest.java",
+            "src/main/kotlin/x/AppTests.kt",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+        for p in [
+            "app/main.py",
+            "src/testimony.py",
+            "cmd/server/main.go",
+            "src/contest.ts",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn python_blocks_end_at_the_dedent() {
+        let src = "@app.get(\n    '/x',\n)\ndef f():\n    a = 1\n\n    return a\nx = 2\n";
+        let (s, e) = python_block(src, 0);
+        assert_eq!(s, 0);
+        assert!(src[s..e].contains("return a"));
+        assert!(!src[s..e].contains("x = 2"));
+    }
+
+    #[test]
+    fn brace_bodies_skip_signatures() {
+        let go = "func (h *H) Ready(w http.ResponseWriter, r *http.Request) map[string]interface{} {\n\treturn nil\n}\n";
+        let (s, e) = brace_body(go, 0);
+        assert!(go[s..e].contains("return nil"), "{}", &go[s..e]);
+    }
+
+    #[test]
+    fn functions_are_indexed_and_calls_followed() {
+        let py = Source {
+            path: "a.py",
+            rel: "a.py",
+            syntax: Syntax::Python,
+            text: "def ready():\n    return check()\n\ndef check():\n    return db.execute('SELECT 1')\n",
+        };
+        let sources = vec![py];
+        let codes: Vec<Code> = sources.iter().map(Source::masked).collect();
+        let index = function_index(&sources, &codes);
+        let ready = &index["ready"][0];
+        let text = expand_calls((0, ready.body), &codes, &index, 2, false);
+        assert!(text.contains("SELECT 1"), "{text}");
+    }
+
+    #[test]
+    fn constants_resolve_prefixes() {
+        let src = Source {
+            path: "c.py",
+            rel: "c.py",
+            syntax: Syntax::Python,
+            text: "class S:\n    API_V1_STR: str = \"/api/v1\"\n",
+        };
+        let codes = vec![src.masked()];
+        let c = string_constants(&[src], &codes);
+        assert_eq!(c.get("API_V1_STR").map(String::as_str), Some("/api/v1"));
+        assert_eq!(last_identifier("settings.API_V1_STR"), Some("API_V1_STR"));
+    }
+}
