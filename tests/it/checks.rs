@@ -13,7 +13,11 @@
 //! origin: https://github.com/o/r    # optional: its origin remote
 //! path: services/api                # optional: audit this folder inside the tree
 //! today: 2026-11-22                 # optional: the audit date
+//! generated: true                    # optional: start from a service `new-service init` generates
 //! ```
+//!
+//! A `generated` case holds only what it adds on top of a freshly generated FastAPI service
+//! (`demo-svc`, owner `acme`), so it tracks the real template instead of a copy of it.
 //!
 //! The tree is copied to a temporary directory (without `.expect.yaml`) and audited through the
 //! real repository view, exactly as `new-service audit` would.
@@ -104,6 +108,8 @@ struct Expect {
     path: Option<String>,
     #[serde(default)]
     today: Option<String>,
+    #[serde(default)]
+    generated: bool,
 }
 
 fn fixtures_root() -> PathBuf {
@@ -157,6 +163,16 @@ fn run_case(checklist: &Checklist, id: &str, case: &Path) -> Vec<String> {
         .unwrap_or_else(|e| panic!("{}/.expect.yaml: {e}", case.display()));
     let tmp = tempfile::TempDir::new().unwrap();
     let root = tmp.path().join("repo");
+    if expect.generated {
+        let opts = new_service::init::InitOptions {
+            name: Some("demo-svc".into()),
+            output: Some(root.clone()),
+            set: vec!["github_owner=acme".into()],
+            git: false,
+            ..Default::default()
+        };
+        new_service::init::run(&opts, None).unwrap();
+    }
     copy_tree(case, &root);
     if expect.git {
         git(&root, &["init", "-q", "-b", "main"]);

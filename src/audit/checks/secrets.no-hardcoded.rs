@@ -143,9 +143,7 @@ mod tests {
         );
         check(
             &repo,
-            &Context {
-                today: (2026, 11, 22),
-            },
+            &Context::offline((2026, 11, 22)),
         )
     }
 
