@@ -97,6 +97,10 @@ fn walk_dir(
         };
         let display = display_path(root, &rel);
         if !seen.insert(display.clone()) {
+            // Already read as a named file's context: now it is to be linted too.
+            if let Some(existing) = loaded.iter_mut().find(|l| l.display == display) {
+                existing.context_only = false;
+            }
             continue;
         }
         let text = read(path)?;
