@@ -205,7 +205,7 @@ pub trait Check: Send + Sync {
 /// Declares a built-in check: a unit struct whose doc comment becomes its documentation (so
 /// the docs `explain` prints can never drift from the code), run by the given function.
 ///
-/// ```ignore
+/// ```text
 /// declare_check! {
 ///     /// What it checks. ## Why … ## How to fix …
 ///     VcsGit, "vcs.git", check
