@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::migrations::finding::Finding;
+use crate::migrations::finding::{Finding, LintReport};
 use crate::migrations::ignore::Violation;
-use crate::migrations::kind::MigrationKind;
+use crate::migrations::kind::{MigrationKind, is_migration_path};
 use crate::migrations::lines::LineMap;
 use crate::migrations::rules::{Dialect, RuleId};
 use crate::migrations::sql::{Created, SqlContext, SqlDoc};
@@ -104,6 +104,29 @@ pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding
     findings
 }
 
+/// Lints whatever migrations are among `files` (`(relative path, contents)` pairs, e.g. every
+/// file of a repository already read once): paths are classified by [`is_migration_path`],
+/// contents confirmed by [`is_migration_source`], the rest ignored. `files_checked` counts the
+/// migrations found, so zero means the repository has none.
+///
+/// [`is_migration_path`]: crate::migrations::is_migration_path
+pub fn lint_files<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    opts: &LintOptions,
+) -> LintReport {
+    let sources: Vec<SourceFile<'a>> = files
+        .into_iter()
+        .filter_map(|(path, text)| {
+            let kind = is_migration_path(path)?;
+            is_migration_source(kind, text).then(|| SourceFile::new(path, kind, text))
+        })
+        .collect();
+    LintReport {
+        findings: lint_sources(&sources, opts),
+        files_checked: sources.len(),
+    }
+}
+
 /// Whether the contents confirm what the path suggested: a `.py` under `versions/` that defines
 /// no `upgrade()` is not an Alembic revision, a `.py` in `migrations/` without `operations` is
 /// not a Django migration.
@@ -115,7 +138,22 @@ pub fn is_migration_source(kind: MigrationKind, text: &str) -> bool {
     }
 }
 
+/// The part of a SQL migration that runs on the way up: dbmate (`-- migrate:down`) and goose
+/// (`-- +goose Down`) keep the rollback in the same file, after a marker; undoing is not linted.
+fn up_part(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = line.trim().to_ascii_lowercase();
+        if marker.starts_with("-- migrate:down") || marker.starts_with("-- +goose down") {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
+}
+
 fn lint_sql(text: &str, opts: &LintOptions) -> Vec<Violation> {
+    let text = up_part(text);
     let created = Created::default();
     let ctx = SqlContext {
         dialect: Dialect::Sql,
@@ -200,6 +238,60 @@ mod tests {
         let found: Vec<_> = findings.iter().map(|f| (f.path.as_str(), f.rule)).collect();
         // blog has no history for model `a`, so its AlterField cannot be judged.
         assert_eq!(found, [("shop/migrations/0010_alter.py", "set-not-null")]);
+    }
+
+    #[test]
+    fn the_rollback_half_of_dbmate_and_goose_files_is_not_linted() {
+        for (up, down) in [
+            ("-- migrate:up", "-- migrate:down"),
+            ("-- +goose Up", "-- +goose Down"),
+        ] {
+            let text = format!(
+                "{up}\nALTER TABLE t ADD COLUMN c text;\n\n{down}\nALTER TABLE t DROP COLUMN c;\n"
+            );
+            let findings = lint_source(
+                "db/migrations/1_c.sql",
+                MigrationKind::Sql,
+                &text,
+                &LintOptions::default(),
+            );
+            assert!(findings.is_empty(), "{up}: {findings:?}");
+        }
+        let unsafe_up = "-- migrate:up\nALTER TABLE t DROP COLUMN c;\n-- migrate:down\n";
+        let findings = lint_source(
+            "1.sql",
+            MigrationKind::Sql,
+            unsafe_up,
+            &LintOptions::default(),
+        );
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].line, 2);
+    }
+
+    #[test]
+    fn lint_files_picks_the_migrations_out_of_a_whole_repository() {
+        let files = [
+            ("README.md", "ALTER TABLE t DROP COLUMN c;"),
+            ("db/schema.sql", "DROP TABLE t;"),
+            ("db/migrations/V2__drop.sql", "ALTER TABLE t DROP COLUMN c;"),
+            ("api/versions/v1.py", "ROUTES = []\n"),
+            ("shop/migrations/0001_initial.py", "operations = []\n"),
+        ];
+        let report = lint_files(files, &LintOptions::default());
+        assert_eq!(
+            report.files_checked, 2,
+            "the Flyway script and the Django migration"
+        );
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.rule))
+            .collect();
+        assert_eq!(found, [("db/migrations/V2__drop.sql", "drop-column")]);
+        assert_eq!(
+            lint_files([("src/main.rs", "fn main() {}")], &LintOptions::default()).files_checked,
+            0
+        );
     }
 
     #[test]

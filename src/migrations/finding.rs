@@ -51,10 +51,4 @@ impl LintReport {
     pub fn is_clean(&self) -> bool {
         self.findings.is_empty()
     }
-
-    /// Puts findings in reading order: by path, then line, then rule.
-    pub fn sort(&mut self) {
-        self.findings
-            .sort_by(|a, b| (&a.path, a.line, a.rule).cmp(&(&b.path, b.line, b.rule)));
-    }
 }

@@ -68,11 +68,6 @@ impl LineMap {
             .copied()
             .unwrap_or(line)
     }
-
-    /// The SQL's own line of byte `offset`.
-    pub fn local_line(&self, offset: usize) -> u32 {
-        self.index.line(offset)
-    }
 }
 
 #[cfg(test)]

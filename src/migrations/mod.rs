@@ -10,7 +10,7 @@
 //! - [`rules`]: one file per rule, whose doc comment is its documentation, and the message and
 //!   safe expand/contract fix each finding carries;
 //! - [`ignore`]: `new-service-ignore` comments, which must give a reason;
-//! - [`engine`]: the I/O-free entry points ([`lint_source`], [`lint_sources`]);
+//! - [`engine`]: the I/O-free entry points ([`lint_files`], [`lint_sources`], [`lint_source`]);
 //! - [`walk`]: discovery on disk for the CLI ([`lint_paths`]);
 //! - [`output`]: one renderer per output format;
 //! - [`plan`]: the scaffolder that writes the safe sequence as ordered, reversible migrations.
@@ -33,7 +33,9 @@ pub mod walk;
 
 use std::path::PathBuf;
 
-pub use engine::{LintOptions, SourceFile, lint_source, lint_sources};
+pub use engine::{
+    LintOptions, SourceFile, is_migration_source, lint_files, lint_source, lint_sources,
+};
 pub use finding::{Finding, LintReport, Severity};
 pub use kind::{MigrationKind, is_migration_path};
 pub use rules::RuleId;

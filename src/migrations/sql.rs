@@ -461,11 +461,29 @@ pub fn ident(node: &SyntaxNode) -> String {
 
 /// `public."Users"` → `Users`, `Public.USERS` → `users`.
 pub fn normalize_ident(raw: &str) -> String {
+    split_qualified(raw)
+        .and_then(|mut parts| parts.pop())
+        .unwrap_or_else(|| raw.trim().to_lowercase())
+}
+
+/// Splits a qualified name (`schema."Table".column`) into its parts as PostgreSQL reads them:
+/// unquoted parts fold to lower case, quoted ones keep theirs (`""` is a quote inside).
+/// `None` when a part is empty or a quote is left open.
+pub fn split_qualified(raw: &str) -> Option<Vec<String>> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
     let mut was_quoted = false;
-    let mut chars = raw.chars().peekable();
+    let mut chars = raw.trim().chars().peekable();
+    let finish = |current: &mut String, was_quoted: &mut bool| -> Option<String> {
+        let part = std::mem::take(current);
+        let quoted = std::mem::take(was_quoted);
+        match (part.is_empty(), quoted) {
+            (true, _) => None,
+            (false, true) => Some(part),
+            (false, false) => Some(part.to_lowercase()),
+        }
+    };
     while let Some(c) = chars.next() {
         match c {
             '"' if quoted && chars.peek() == Some(&'"') => {
@@ -476,20 +494,16 @@ pub fn normalize_ident(raw: &str) -> String {
                 quoted = !quoted;
                 was_quoted = true;
             }
-            '.' if !quoted => {
-                parts.push((std::mem::take(&mut current), was_quoted));
-                was_quoted = false;
-            }
+            '.' if !quoted => parts.push(finish(&mut current, &mut was_quoted)?),
             c if c.is_whitespace() && !quoted => {}
             c => current.push(c),
         }
     }
-    parts.push((current, was_quoted));
-    match parts.pop() {
-        Some((name, true)) => name,
-        Some((name, false)) => name.to_lowercase(),
-        None => String::new(),
+    if quoted {
+        return None;
     }
+    parts.push(finish(&mut current, &mut was_quoted)?);
+    Some(parts)
 }
 
 #[cfg(test)]

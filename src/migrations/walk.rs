@@ -55,12 +55,10 @@ pub fn lint_paths(
         files.push(SourceFile::new(STDIN_PATH, MigrationKind::Sql, text));
     }
     let files_checked = files.iter().filter(|f| !f.context_only).count();
-    let mut report = LintReport {
+    Ok(LintReport {
         findings: lint_sources(&files, opts),
         files_checked,
-    };
-    report.sort();
-    Ok(report)
+    })
 }
 
 fn walk_dir(
@@ -99,6 +97,10 @@ fn walk_dir(
         };
         let display = display_path(root, &rel);
         if !seen.insert(display.clone()) {
+            // Already read as a named file's context: now it is to be linted too.
+            if let Some(existing) = loaded.iter_mut().find(|l| l.display == display) {
+                existing.context_only = false;
+            }
             continue;
         }
         let text = read(path)?;

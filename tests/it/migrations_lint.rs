@@ -311,6 +311,28 @@ fn a_django_migration_named_alone_is_judged_against_its_apps_history() {
 }
 
 #[test]
+fn a_migration_read_as_context_is_still_linted_when_its_folder_is_named_too() {
+    let tmp = TempDir::new().unwrap();
+    let app = tmp.path().join("shop/migrations");
+    fs::create_dir_all(&app).unwrap();
+    fs::write(
+        app.join("0001_initial.py"),
+        "operations = [migrations.RemoveField(model_name='book', name='pages')]\n",
+    )
+    .unwrap();
+    fs::write(app.join("0002_noop.py"), "operations = []\n").unwrap();
+    new_service()
+        .current_dir(tmp.path())
+        .args(["migrations", "lint", "shop/migrations/0002_noop.py", "shop"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "shop/migrations/0001_initial.py:1: error[drop-column]",
+        ))
+        .stdout(predicate::str::contains("in 2 migration files checked"));
+}
+
+#[test]
 fn rules_are_listed_and_each_explains_itself() {
     let out = new_service()
         .args(["migrations", "rules"])

@@ -226,33 +226,43 @@ pub(crate) fn users_table() -> String {
     )
 }
 
-/// During a rename: the running release writes `phone`, the next one writes `phone_number`
-/// and reads it, and must never see it differ from `phone` on a row written since expand.
-pub(crate) fn rename_clients(pg: &Postgres) -> Vec<(&'static str, Child)> {
+/// During a rename of `table.old` to `new`: the running release writes `old`, the next one
+/// writes `new` and reads it, and must never see it differ from `old` on a row written since
+/// expand.
+pub(crate) fn rename_clients(
+    pg: &Postgres,
+    table: &str,
+    old: &str,
+    new: &str,
+) -> Vec<(&'static str, Child)> {
     let old_writer = client(
         pg,
-        "    INSERT INTO users (name, phone) VALUES ('ins-old-' || i, 'io-' || i);
+        &format!(
+            "    INSERT INTO {table} (name, {old}) VALUES ('ins-old-' || i, 'io-' || i);
     target := 1 + 3 * (i % 6666);
-    UPDATE users SET phone = 'old-' || id WHERE id = target;
+    UPDATE {table} SET {old} = 'old-' || id WHERE id = target;
     INSERT INTO test_log (writer, key) VALUES ('ins-old', i), ('upd-old', target)
-      ON CONFLICT DO NOTHING;",
+      ON CONFLICT DO NOTHING;"
+        ),
     );
     let new_writer = client(
         pg,
-        "    INSERT INTO users (name, phone_number) VALUES ('ins-new-' || i, 'in-' || i);
+        &format!(
+            "    INSERT INTO {table} (name, {new}) VALUES ('ins-new-' || i, 'in-' || i);
     target := 2 + 3 * (i % 6666);
-    UPDATE users SET phone_number = 'new-' || id WHERE id = target;
+    UPDATE {table} SET {new} = 'new-' || id WHERE id = target;
     INSERT INTO test_log (writer, key) VALUES ('ins-new', i), ('upd-new', target)
-      ON CONFLICT DO NOTHING;",
+      ON CONFLICT DO NOTHING;"
+        ),
     );
     let new_reader = client(
         pg,
         &format!(
-            "    SELECT count(*) INTO bad FROM users
-     WHERE (id > {ROWS} OR phone LIKE 'old-%' OR phone_number LIKE 'new-%')
-       AND phone_number IS DISTINCT FROM phone;
+            "    SELECT count(*) INTO bad FROM {table}
+     WHERE (id > {ROWS} OR {old} LIKE 'old-%' OR {new} LIKE 'new-%')
+       AND {new} IS DISTINCT FROM {old};
     IF bad > 0 THEN
-      RAISE EXCEPTION 'the new release read % rows whose phone_number differs', bad;
+      RAISE EXCEPTION 'the new release read % rows whose {new} differs', bad;
     END IF;"
         ),
     );
@@ -263,7 +273,7 @@ pub(crate) fn rename_clients(pg: &Postgres) -> Vec<(&'static str, Child)> {
     ]
 }
 
-/// The phone every `users` row must end with, after `rename_clients` ran.
+/// The value every row must end with in the renamed column, after `rename_clients` ran.
 pub(crate) fn rename_expected() -> String {
     expected_value(
         "'io-' || substr(u.name, 9)",
@@ -285,7 +295,7 @@ fn rename_column_plan_keeps_every_row_while_both_releases_write() {
     apply_under_load(
         &pg,
         &phase(&dir, "migrate", "up"),
-        rename_clients(&pg),
+        rename_clients(&pg, "users", "phone", "phone_number"),
         &["ins-old", "ins-new"],
     );
     apply(&pg, &phase(&dir, "contract", "up"));

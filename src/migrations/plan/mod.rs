@@ -20,6 +20,7 @@ use std::str::FromStr;
 pub use render::{PlannedFile, RenderOptions, render};
 
 use crate::migrations::alembic;
+use crate::migrations::sql::split_qualified;
 
 /// Everything that can stop a plan.
 #[derive(Debug, thiserror::Error)]
@@ -90,7 +91,7 @@ impl FromStr for ColumnRef {
     type Err = PlanError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let parts = split_name(s).ok_or_else(|| PlanError::Target(s.to_string()))?;
+        let parts = split_qualified(s).ok_or_else(|| PlanError::Target(s.to_string()))?;
         match parts.as_slice() {
             [table, column] => Ok(ColumnRef {
                 schema: None,
@@ -105,45 +106,6 @@ impl FromStr for ColumnRef {
             _ => Err(PlanError::Target(s.to_string())),
         }
     }
-}
-
-/// Splits a dotted name, honouring double quotes; `None` when a part is empty.
-fn split_name(s: &str) -> Option<Vec<String>> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    let mut chars = s.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                current.push('"');
-                chars.next();
-            }
-            '"' => {
-                quoted = !quoted;
-                was_quoted = true;
-            }
-            '.' if !quoted => {
-                parts.push(finish(&mut current, &mut was_quoted)?);
-            }
-            c => current.push(c),
-        }
-    }
-    if quoted {
-        return None;
-    }
-    parts.push(finish(&mut current, &mut was_quoted)?);
-    Some(parts)
-}
-
-fn finish(current: &mut String, was_quoted: &mut bool) -> Option<String> {
-    let part = std::mem::take(current);
-    let quoted = std::mem::take(was_quoted);
-    if part.is_empty() {
-        return None;
-    }
-    Some(if quoted { part } else { part.to_lowercase() })
 }
 
 /// The change to plan.

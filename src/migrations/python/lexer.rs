@@ -103,28 +103,20 @@ pub fn lex(src: &str) -> Lexed<'_> {
                 let start_line = line;
                 let col = col_of(start, line_start);
                 let kind;
-                if is_name_start(src, i) {
-                    let end = name_end(src, i);
-                    let word = &src[i..end];
-                    if is_string_prefix(word) && matches!(bytes.get(end), Some(b'"' | b'\'')) {
-                        let (str_end, lines, err) = string_end(bytes, end);
-                        if let Some(msg) = err
-                            && out.error.is_none()
-                        {
-                            out.error = Some((line, msg));
-                        }
-                        line += lines;
-                        if lines > 0 {
-                            line_start = src[..str_end].rfind('\n').map_or(0, |n| n + 1);
-                        }
-                        i = str_end;
-                        kind = TokKind::Str;
-                    } else {
-                        i = end;
-                        kind = TokKind::Name;
+                let word_end = is_name_start(src, i).then(|| name_end(src, i));
+                // A string starts at a quote, or after a prefix such as `r`, `b` or `f`.
+                let string_open = match word_end {
+                    Some(end)
+                        if is_string_prefix(&src[i..end])
+                            && matches!(bytes.get(end), Some(b'"' | b'\'')) =>
+                    {
+                        Some(end)
                     }
-                } else if b == b'"' || b == b'\'' {
-                    let (str_end, lines, err) = string_end(bytes, i);
+                    None if b == b'"' || b == b'\'' => Some(i),
+                    _ => None,
+                };
+                if let Some(open) = string_open {
+                    let (str_end, lines, err) = string_end(bytes, open);
                     if let Some(msg) = err
                         && out.error.is_none()
                     {
@@ -136,6 +128,9 @@ pub fn lex(src: &str) -> Lexed<'_> {
                     }
                     i = str_end;
                     kind = TokKind::Str;
+                } else if let Some(end) = word_end {
+                    i = end;
+                    kind = TokKind::Name;
                 } else if b.is_ascii_digit()
                     || (b == b'.' && bytes.get(i + 1).is_some_and(u8::is_ascii_digit))
                 {

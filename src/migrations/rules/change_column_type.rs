@@ -39,11 +39,7 @@ impl Rule for ChangeColumnType {
     }
 
     fn message(&self, s: &Subject) -> String {
-        let to = s
-            .target
-            .as_deref()
-            .map(|t| format!(" to `{t}`"))
-            .unwrap_or_default();
+        let to = s.target_suffix(" to");
         format!(
             "changes the type of {}{to}: PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock that blocks reads and writes, and the running release may not understand the new type",
             s.column_ref()

@@ -32,11 +32,7 @@ impl Rule for DropIndexNotConcurrent {
     }
 
     fn message(&self, s: &Subject) -> String {
-        let index = s
-            .target
-            .as_deref()
-            .map(|i| format!(" `{i}`"))
-            .unwrap_or_default();
+        let index = s.target_suffix("");
         format!(
             "drops index{index} without CONCURRENTLY: its ACCESS EXCLUSIVE lock waits behind running queries and every new query on the table queues behind it"
         )

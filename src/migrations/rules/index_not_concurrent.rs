@@ -34,11 +34,7 @@ impl Rule for IndexNotConcurrent {
     }
 
     fn message(&self, s: &Subject) -> String {
-        let index = s
-            .target
-            .as_deref()
-            .map(|i| format!(" `{i}`"))
-            .unwrap_or_default();
+        let index = s.target_suffix("");
         format!(
             "builds index{index} on {} without CONCURRENTLY: every write to the table waits for the whole build",
             s.table_ref()

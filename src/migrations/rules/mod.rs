@@ -144,6 +144,14 @@ impl Subject {
         }
     }
 
+    /// `` {lead} `target` `` when there is a target, else nothing: " to `phone_number`".
+    pub fn target_suffix(&self, lead: &str) -> String {
+        self.target
+            .as_deref()
+            .map(|t| format!("{lead} `{t}`"))
+            .unwrap_or_default()
+    }
+
     /// `` `users` `` or "the table".
     pub fn table_ref(&self) -> String {
         match &self.table {

@@ -36,11 +36,7 @@ impl Rule for RenameColumn {
     }
 
     fn message(&self, s: &Subject) -> String {
-        let to = s
-            .target
-            .as_deref()
-            .map(|t| format!(" to `{t}`"))
-            .unwrap_or_default();
+        let to = s.target_suffix(" to");
         format!(
             "renames column {}{to}: the release still running during a rolling deploy knows only the old name, so its queries fail until the new release is everywhere",
             s.column_ref()

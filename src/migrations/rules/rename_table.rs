@@ -34,11 +34,7 @@ impl Rule for RenameTable {
     }
 
     fn message(&self, s: &Subject) -> String {
-        let to = s
-            .target
-            .as_deref()
-            .map(|t| format!(" to `{t}`"))
-            .unwrap_or_default();
+        let to = s.target_suffix(" to");
         format!(
             "renames table {}{to}: the release still running during a rolling deploy knows only the old name, so its queries fail until the new release is everywhere",
             s.table_ref()
