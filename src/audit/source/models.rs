@@ -234,7 +234,10 @@ impl Ctx<'_> {
 pub fn orm_tables(repo: &Repo, scope: Scope) -> Vec<Table> {
     let sources: Vec<Source<'_>> = super::sources(repo, scope)
         .into_iter()
-        .filter(|s| !in_migrations(s.rel) && !is_generated_text(s.text))
+        // Generated code is not a definition, except diesel's schema.rs, which is the models.
+        .filter(|s| {
+            !in_migrations(s.rel) && (!is_generated_text(s.text) || s.text.contains("table!"))
+        })
         .filter(|s| might_define_models(s))
         .collect();
     let codes: Vec<Code> = sources.iter().map(Source::masked).collect();
@@ -249,33 +252,47 @@ pub fn orm_tables(repo: &Repo, scope: Scope) -> Vec<Table> {
     rust_models(&ctx, &mut out);
     jvm_models(&ctx, &mut out);
     out.extend(prisma_models(repo));
+    // Database catalogs mapped for queries are not the service's tables.
+    out.retain(|t| {
+        !(t.name.starts_with("pg_")
+            || t.name.starts_with("sqlite_")
+            || t.name == "information_schema")
+    });
     out
 }
 
-/// A cheap test before masking a file: does it mention any ORM's vocabulary?
+/// A cheap test before masking a file: does it use an ORM's vocabulary? (Base classes and
+/// mixins in other files use it too: `mapped_column`, `django.db`, `@MappedSuperclass`.)
 fn might_define_models(s: &Source<'_>) -> bool {
-    const WORDS: &[&str] = &[
-        "__tablename__",
-        "models.Model",
-        "Model)",
-        "Model,",
-        "table=True",
-        "Table(",
-        "@Entity",
-        "@Table",
-        ".define(",
-        ".init(",
-        "Table(",
-        "gorm",
-        "bun.BaseModel",
-        "ent.Schema",
-        "table!",
-        "sea_orm",
-        "Field(",
-        "Column(",
-        "db.Model",
-    ];
-    WORDS.iter().any(|w| s.text.contains(w))
+    let words: &[&str] = match s.syntax {
+        Syntax::Python => &[
+            "__tablename__",
+            "django.db",
+            "sqlmodel",
+            "table=True",
+            "Table(",
+            "db.Model",
+            "peewee",
+            "tortoise",
+            "mapped_column",
+            "Column(",
+            "declarative",
+        ],
+        Syntax::Js => &[
+            "@Entity", "@Table", "@Column", ".define(", ".init(", "Table(",
+        ],
+        Syntax::Go => &["gorm", "bun.", "ent.Schema", "AutoMigrate", "TableName"],
+        Syntax::Rust => &["table!", "sea_orm"],
+        Syntax::Java | Syntax::Kotlin => &[
+            "@Entity",
+            "@MappedSuperclass",
+            "@Embeddable",
+            "@Column",
+            "@Table",
+            "@Id",
+        ],
+    };
+    words.iter().any(|w| s.text.contains(w))
 }
 
 /// Paths inside a migrations folder (not model definitions).
@@ -482,7 +499,9 @@ fn read_py_body(body: &str, class: &mut PyClass) {
             .map(|c| c[1].to_string())
             .or_else(|| PY_DB_COLUMN.captures(rhs).map(|c| c[1].to_string()))
             .unwrap_or_else(|| name.to_string());
-        let fk = rhs.contains("ForeignKey") || call_last == "OneToOneField";
+        let fk = rhs.contains("ForeignKey")
+            || rhs.contains("foreign_key=")
+            || call_last == "OneToOneField";
         if fk
             && (call_last == "ForeignKey" || call_last == "OneToOneField")
             && !col_name.ends_with("_id")
@@ -1249,8 +1268,19 @@ fn go_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
         (cols, gorm, bun)
     }
     for s in &structs {
-        let (columns, gorm, bun) = columns_of(s, &by_name, 0);
-        let is_model = gorm || bun || migrated.contains(&s.name);
+        let (columns, _, _) = columns_of(s, &by_name, 0);
+        // A model declares itself: gorm/bun tags or base model of its own, AutoMigrate or
+        // TableName(). Embedding another model (a serializer wrapping UserModel) is not enough.
+        let own = |needle: &str| s.fields.iter().any(|(_, _, tag)| tag.contains(needle));
+        let embeds = |ty: &str| {
+            s.fields
+                .iter()
+                .any(|(n, t, _)| n.is_none() && t.trim_start_matches('*') == ty)
+        };
+        let gorm = own("gorm:\"") || embeds("gorm.Model");
+        let bun = own("bun:\"") || embeds("bun.BaseModel");
+        let is_model =
+            gorm || bun || migrated.contains(&s.name) || table_names.contains_key(&s.name);
         if !is_model || columns.is_empty() {
             continue;
         }
