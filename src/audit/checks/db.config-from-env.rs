@@ -60,6 +60,12 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
 static ENV_LIB: LazyLock<Regex> = LazyLock::new(|| {
     re(r"dj_database_url\.(?:config|parse)\s*\(|\benv\.db(?:_url)?\s*\(|AutomaticEnv\s*\(\s*\)")
 });
+static ENV_WHOLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\(\s*process\.env\s*[,)]|=\s*process\.env\s*;|cleanEnv\s*\(|\bdict\(\s*os\.environ\s*\)|envconfig\.Process\s*\(|env\.Parse\s*\(|envy::from_env",
+    )
+});
+static UPPER_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"));
 static SETTINGS_FIELD: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^[ \t]+([A-Za-z_]\w*)[ \t]*:[ \t]*[\w\[\]|. ]+"));
 static CLAP_ENV: LazyLock<Regex> = LazyLock::new(|| {
@@ -122,6 +128,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         let interesting = DB_URL.is_match(t)
             || JDBC_URL.is_match(t)
             || ENV_LIB.is_match(t)
+            || ENV_WHOLE.is_match(t)
             || t.contains("DATABASES")
             || t.contains("BaseSettings")
             || (src.syntax == Syntax::Rust && CLAP_ENV.is_match(t))
@@ -341,6 +348,22 @@ fn scan_code(
                 what: format!("`{}`", source::excerpt(m.as_str(), 50)),
                 local_default: false,
             });
+        }
+    }
+    // The environment validated as a whole (`Joi.validate(process.env)`, `envalid`,
+    // `os.environ` passed to a settings object) and a database variable used from it.
+    if ENV_WHOLE.is_match(text) {
+        for m in UPPER_NAME.find_iter(text) {
+            if source::is_db_name(m.as_str()) {
+                evidence.push(Finding {
+                    path: path.to_string(),
+                    rel: rel.to_string(),
+                    line: code.line(m.start()),
+                    what: format!("`{}`, validated from the environment", m.as_str()),
+                    local_default: false,
+                });
+                break;
+            }
         }
     }
     if let Some(m) = ENV_LIB.find(text) {

@@ -326,6 +326,7 @@ pub fn is_test_path(rel: &str) -> bool {
     let original = rel.rsplit('/').next().unwrap_or(rel);
     let original_stem = original.split('.').next().unwrap_or(original);
     name == "conftest.py"
+        || ((stem == "tests" || stem == "test") && name.ends_with(".py"))
         || stem.starts_with("test_")
         || stem.ends_with("_test")
         || stem.ends_with("_tests")
@@ -402,6 +403,9 @@ pub fn sources(repo: &Repo, scope: Scope) -> Vec<Source<'_>> {
             if !wanted.contains(&syntax) || is_vendored(rel) || is_generated_path(rel) {
                 return None;
             }
+            if is_tooling_config(rel) {
+                return None;
+            }
             let test = is_test_path(rel);
             let keep = match scope {
                 Scope::Tests => test,
@@ -419,6 +423,43 @@ pub fn sources(repo: &Repo, scope: Scope) -> Vec<Source<'_>> {
             })
         })
         .collect()
+}
+
+/// Configuration of developer tools written as code (`eslint.config.mjs`, `jest.config.ts`,
+/// `vite.config.js`, `.eslintrc.js`, `gulpfile.js`): not the service.
+fn is_tooling_config(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    const TOOLS: &[&str] = &[
+        "eslint",
+        "prettier",
+        "jest",
+        "vitest",
+        "webpack",
+        "rollup",
+        "vite",
+        "babel",
+        "tsup",
+        "commitlint",
+        "lint-staged",
+        "stylelint",
+        "tailwind",
+        "postcss",
+        "karma",
+        "playwright",
+        "cypress",
+        "nodemon",
+        "esbuild",
+        "svelte",
+        "next",
+        "nuxt",
+        "astro",
+        "drizzle",
+    ];
+    let stem = name.split('.').next().unwrap_or(&name);
+    (name.contains(".config.") && TOOLS.contains(&stem))
+        || name.starts_with(".eslintrc")
+        || name.starts_with("gulpfile")
+        || name.starts_with("gruntfile")
 }
 
 /// Declaration files and bundles that are not hand-written source.
@@ -874,6 +915,7 @@ mod tests {
         for p in [
             "tests/test_api.py",
             "app/conftest.py",
+            "blog/tests.py",
             "pkg/handler_test.go",
             "src/app.spec.ts",
             "src/__tests__/x.js",

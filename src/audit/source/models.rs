@@ -676,6 +676,28 @@ fn django_app_label(rel: &str) -> String {
     parts.last().copied().unwrap_or("app").to_ascii_lowercase()
 }
 
+/// Where the decorators or annotations of a class declared at `class_at` begin: back over
+/// lines until the end of the previous statement or block (`;`, or `}` outside brackets), so
+/// that `@Entity({ name: 'x' })` or `@Table(indexes = {@Index(…)})` are kept whole.
+fn annotations_start(bare: &str, class_at: usize) -> usize {
+    let b = bare.as_bytes();
+    let mut depth = 0i32;
+    let mut i = class_at.min(b.len());
+    while i > 0 {
+        match b[i - 1] {
+            b')' | b']' => depth += 1,
+            b'(' | b'[' => depth -= 1,
+            b'}' if depth == 0 => return i,
+            b'}' => depth += 1,
+            b'{' if depth > 0 => depth -= 1,
+            b'{' | b';' if depth == 0 => return i,
+            _ => {}
+        }
+        i -= 1;
+    }
+    0
+}
+
 // --- JavaScript / TypeScript ----------------------------------------------------------------
 
 static TS_CLASS: LazyLock<Regex> = LazyLock::new(|| {
@@ -799,9 +821,7 @@ fn js_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
             let brace = m.end() - 1;
             let end = code.close(brace);
             // Decorators just before the class (and `export`/`abstract`).
-            let before = &text[m.start().saturating_sub(400)..m.start()];
-            let deco_start = before.rfind(['}', ';']).map_or(0, |p| p + 1);
-            let head = &before[deco_start..];
+            let head = &text[annotations_start(code.bare(), m.start())..m.start()];
             let entity = if let Some(p) = head.find("@Entity") {
                 let args = &head[p..];
                 let name = OBJ_NAME
@@ -1400,10 +1420,8 @@ fn jvm_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
         let bare = code.bare();
         for c in JVM_CLASS.captures_iter(text) {
             let Some(m) = c.get(0) else { continue };
-            let before = &text[..m.start()];
-            // Annotations right before the class: back to the previous `;` or `}`.
-            let ann_start = before.rfind([';', '}']).map_or(0, |p| p + 1);
-            let annotations = before[ann_start..].to_string();
+            let annotations =
+                text[annotations_start(code.bare(), m.start())..m.start()].to_string();
             let mut k = m.end();
             let mut ctor: Option<(usize, usize)> = None;
             let rest = &bare[k..];
@@ -2010,6 +2028,16 @@ mod tests {
         assert_eq!(plural("user_profile"), "user_profiles");
         assert_eq!(table_key("\"public\".\"Items\""), "items");
         assert_eq!(table_key("`orders`"), "orders");
+    }
+
+    #[test]
+    fn annotations_with_braces_stay_whole() {
+        let ts = "import x;\n@Entity({\n  name: 'user',\n})\nexport class User {}\n";
+        let at = ts.find("export").unwrap_or(0);
+        assert!(ts[annotations_start(ts, at)..at].contains("@Entity"));
+        let java = "}\n@Entity\n@Table(name = \"t\", indexes = {@Index(columnList = \"a\")})\npublic class T {}";
+        let at = java.find("public").unwrap_or(0);
+        assert!(java[annotations_start(java, at)..at].contains("@Entity"));
     }
 
     #[test]

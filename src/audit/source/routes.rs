@@ -206,7 +206,12 @@ pub fn is_ready_path(path: &str) -> bool {
 /// Operational or documentation routes, which are not the public API.
 pub fn is_ops_path(path: &str) -> bool {
     let segs = segments(path);
-    if segs.is_empty() {
+    // The root and catch-alls (`*`, `/*`, `(.*)`): an index, a preflight or a 404 handler.
+    if segs.is_empty()
+        || segs
+            .iter()
+            .all(|s| matches!(s.as_str(), "*" | "(.*)" | ".*" | "{*}" | "**"))
+    {
         return true;
     }
     is_health_path(path)
