@@ -1,8 +1,14 @@
 //! `api.versioned-routes`.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::audit::source::re;
 use crate::audit::source::routes::{self, Route};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
+use crate::repo::stack::Framework;
 
 crate::declare_check! {
     /// Passes when every public route lives under a version prefix (`/api/v1/items`,
@@ -21,8 +27,11 @@ crate::declare_check! {
     /// (`settings.API_V1_STR`) are resolved; a router in a `v1/` package counts as versioned.
     ///
     /// Operational routes (health, readiness, metrics, docs, OpenAPI, admin, static) are not
-    /// public API and may stay outside the version. Skipped when the service declares no
-    /// public routes.
+    /// public API and may stay outside the version; neither are GraphQL endpoints (a GraphQL
+    /// schema evolves without URL versions) nor server-rendered pages (Spring MVC
+    /// `@Controller` views, handlers that render templates). Skipped when the service declares
+    /// no public API routes, and for a Django site without an API framework (Django REST
+    /// framework, django-ninja).
     ///
     /// ## Why
     /// A version prefix lets a v2 grow beside v1 and take traffic route by route (strangler
@@ -34,25 +43,50 @@ crate::declare_check! {
     ApiVersionedRoutes, "api.versioned-routes", check
 }
 
+static PAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"render_template\s*\(|\brender\s*\(\s*request\b|TemplateResponse\s*\(|\bres\.render\s*\(|\breply\.view\s*\(|\bc\.HTML\s*\(|\bctx\.HTML\s*\(|Template::render|ModelAndView|\x22redirect:",
+    )
+});
+
+/// API frameworks on top of Django; without one, a Django project serves pages.
+const DJANGO_API: &[&str] = &[
+    "djangorestframework",
+    "django-ninja",
+    "graphene-django",
+    "strawberry-graphql-django",
+    "django-tastypie",
+    "django-piston",
+];
+
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    if repo.stack().language.is_none() {
+    let stack = repo.stack();
+    if stack.language.is_none() {
         return Outcome::skip("no backend source or manifest found");
+    }
+    if stack.uses(Framework::Django) && !stack.has_any_dependency(DJANGO_API) {
+        return Outcome::skip(
+            "a Django site without an API framework (Django REST framework, django-ninja): its routes are pages, not a versioned API",
+        );
     }
     let map = routes::extract(repo);
     // A root route ("/") is the index of an app, unless it is mounted under a version (an
-    // Express router's "/" mounted at /api/v1/items is the collection route).
+    // Express router's "/" mounted at /api/v1/items is the collection route). GraphQL
+    // evolves its schema instead of its URL, and server-rendered pages are not API.
     let public: Vec<&Route> = map
         .routes
         .iter()
         .filter(|r| {
             !routes::is_ops_path(&r.full) || (r.versioned && r.full.split('/').all(str::is_empty))
         })
+        .filter(|r| !r.full.to_ascii_lowercase().contains("graphql"))
+        .filter(|r| !r.page && !PAGE.is_match(&map.handler_text(r, 1)))
         .collect();
     if public.is_empty() {
         return Outcome::skip(if map.routes.is_empty() {
             "no HTTP routes found"
         } else {
-            "only operational routes (health, metrics, docs) found; no public API to version"
+            "no public API routes found (only health, metrics, docs, GraphQL or server-rendered pages)"
         });
     }
     let unversioned: Vec<&&Route> = public.iter().filter(|r| !r.versioned).collect();

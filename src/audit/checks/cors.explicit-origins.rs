@@ -116,7 +116,7 @@ static RUST_EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
 // JVM
 static JVM_ALLOW_ALL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"allowedOrigins\s*\(\s*"\*"\s*\)|allowedOriginPatterns\s*\(\s*"\*"\s*\)|setAllowedOrigins\s*\(\s*(?:List\.of|Arrays\.asList|listOf|mutableListOf|Collections\.singletonList)\s*\(\s*"\*"|setAllowedOriginPatterns\s*\(\s*(?:List\.of|Arrays\.asList|listOf|mutableListOf|Collections\.singletonList)\s*\(\s*"\*"|addAllowedOrigin(?:Pattern)?\s*\(\s*"\*"\s*\)|applyPermitDefaultValues\s*\(\s*\)|\banyHost\s*\(\s*\)"#,
+        r#"allowedOrigins\s*\(\s*"\*"\s*\)|allowedOriginPatterns\s*\(\s*"\*"\s*\)|setAllowedOrigins\s*\(\s*(?:List\.of|Arrays\.asList|asList|listOf|mutableListOf|Collections\.singletonList|singletonList)\s*\(\s*"\*"|setAllowedOriginPatterns\s*\(\s*(?:List\.of|Arrays\.asList|asList|listOf|mutableListOf|Collections\.singletonList|singletonList)\s*\(\s*"\*"|addAllowedOrigin(?:Pattern)?\s*\(\s*"\*"\s*\)|applyPermitDefaultValues\s*\(\s*\)|\banyHost\s*\(\s*\)"#,
     )
 });
 static JVM_EXPLICIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -146,7 +146,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         if matches!(config::role(src.rel), Role::Dev | Role::Test) {
             continue;
         }
-        let code = Code::new(t, src.syntax);
+        let code = src.masked();
         let mut push = |at: usize, what: &str, verdict: Verdict| {
             sites.push(Site {
                 path: src.path.to_string(),
@@ -258,7 +258,21 @@ fn allows_all(expr: &str) -> bool {
         return false;
     }
     let conditional = (expr.contains(" if ") && expr.contains(" else ")) || expr.contains('?');
-    !(conditional && DEV_CONDITION.is_match(expr))
+    if !conditional {
+        return true;
+    }
+    // `["*"] if settings.debug else origins`: development only. `list.includes('*') ? '*' :
+    // list`: the configured list decides, so the origins come from configuration.
+    if DEV_CONDITION.is_match(expr) {
+        return false;
+    }
+    let branches: Vec<&str> = if let Some((_, rest)) = expr.split_once('?') {
+        rest.splitn(2, ':').collect()
+    } else {
+        let (a, rest) = expr.split_once(" if ").unwrap_or((expr, ""));
+        vec![a, rest.split_once(" else ").map_or("", |(_, b)| b)]
+    };
+    branches.iter().all(|b| STAR.is_match(b))
 }
 
 /// The value of `name=` or `name:` among top-level arguments of the call at `open`.
@@ -637,6 +651,8 @@ mod tests {
         ));
         assert!(!allows_all("settings.cors_origins"));
         assert!(!allows_all(r#"["https://app.example.com"]"#));
+        assert!(!allows_all("corsOrigins.includes('*') ? '*' : corsOrigins"));
+        assert!(allows_all("ok ? '*' : \"*\""));
     }
 
     #[test]

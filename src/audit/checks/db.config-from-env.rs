@@ -57,17 +57,20 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
         r#"["'`]?([A-Za-z_][A-Za-z0-9_]*)"#
     ))
 });
-static DB_VAR: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)database|^db|_db|db_|dsn|postgres|^pg|mysql|mariadb|mongo|sql|jdbc|datasource|redshift",
-    )
-});
 static ENV_LIB: LazyLock<Regex> = LazyLock::new(|| {
     re(r"dj_database_url\.(?:config|parse)\s*\(|\benv\.db(?:_url)?\s*\(|AutomaticEnv\s*\(\s*\)")
 });
-static SETTINGS_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+static ENV_WHOLE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?mi)^[ \t]+(\w*(?:database|db|postgres|pg|mysql|mongo|sql|dsn)\w*)[ \t]*:[ \t]*[\w\[\]|. ]+",
+        r"\(\s*process\.env\s*[,)]|=\s*process\.env\s*;|cleanEnv\s*\(|\bdict\(\s*os\.environ\s*\)|envconfig\.Process\s*\(|env\.Parse\s*\(|envy::from_env",
+    )
+});
+static UPPER_NAME: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b"));
+static SETTINGS_FIELD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^[ \t]+([A-Za-z_]\w*)[ \t]*:[ \t]*[\w\[\]|. ]+"));
+static CLAP_ENV: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"#\[\s*(?:clap|arg|structopt)\s*\(([^\]]*)\)\s*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?([A-Za-z_]\w*)\s*:",
     )
 });
 static ENV_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
@@ -105,6 +108,9 @@ struct Finding {
     rel: String,
     line: u32,
     what: String,
+    /// A local URL written in code: fine as a development default when the service reads
+    /// its database from the environment anywhere.
+    local_default: bool,
 }
 
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
@@ -119,17 +125,20 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             continue;
         }
         let t = src.text;
-        let interesting = t.contains("://")
-            || t.contains("jdbc:")
-            || t.contains("env")
-            || t.contains("ENV")
+        let interesting = DB_URL.is_match(t)
+            || JDBC_URL.is_match(t)
+            || ENV_LIB.is_match(t)
+            || ENV_WHOLE.is_match(t)
             || t.contains("DATABASES")
             || t.contains("BaseSettings")
-            || t.contains("config(");
+            || (src.syntax == Syntax::Rust && CLAP_ENV.is_match(t))
+            || ENV_READ
+                .captures_iter(t)
+                .any(|c| c.get(1).is_some_and(|v| source::is_db_name(v.as_str())));
         if !interesting {
             continue;
         }
-        let code = Code::new(t, src.syntax);
+        let code = src.masked();
         scan_code(
             &code,
             src.path,
@@ -140,6 +149,11 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         );
     }
     scan_config_files(repo, &mut violations, &mut evidence);
+    // Local URLs in code are development defaults when the service reads its database from
+    // the environment somewhere.
+    if !evidence.is_empty() {
+        violations.retain(|v| !v.local_default);
+    }
     // A base settings module overridden by a production module that reads the environment.
     let prod_env = evidence.iter().any(|e| config::role(&e.rel) == Role::Prod);
     violations.retain(|v| !(prod_env && config::role(&v.rel) == Role::Base && is_settings(&v.rel)));
@@ -271,12 +285,16 @@ fn scan_code(
     // `if v, ok := os.LookupEnv(…)` a few lines above the default).
     let file_reads_env = ENV_READ
         .captures_iter(text)
-        .any(|c| c.get(1).is_some_and(|v| DB_VAR.is_match(v.as_str())));
+        .any(|c| c.get(1).is_some_and(|v| source::is_db_name(v.as_str())));
     for (pattern, jdbc) in [(&*DB_URL, false), (&*JDBC_URL, true)] {
         for c in pattern.captures_iter(text) {
             let Some(m) = c.get(0) else { continue };
             let rest = &c[2];
-            if placeholder(rest) || rest.is_empty() {
+            // `mysql://` in a message listing schemes is no URL: a host must follow.
+            let starts_host = rest.chars().next().is_some_and(|ch| {
+                ch.is_ascii_alphanumeric() || matches!(ch, '[' | '%' | '$' | '{' | '@' | '_')
+            });
+            if !starts_host || rest.len() < 3 || placeholder(rest) {
                 continue;
             }
             let line = code.line(m.start());
@@ -290,8 +308,8 @@ fn scan_code(
                 remote_or_secret(rest)
             };
             let in_env_lookup = context(line);
-            if !remote && !secret && (in_env_lookup || file_reads_env) {
-                continue; // a local default
+            if !remote && (in_env_lookup || file_reads_env) {
+                continue; // a local default (any password on localhost is a development one)
             }
             let scheme = m
                 .as_str()
@@ -306,10 +324,15 @@ fn scan_code(
                 rel: rel.to_string(),
                 line,
                 what: if in_env_lookup || file_reads_env {
-                    format!("a {scheme} URL to a remote host (or with a password) as the fallback of an environment lookup")
+                    format!(
+                        "a {scheme} URL to a remote host as the fallback of an environment lookup"
+                    )
+                } else if secret {
+                    format!("a {scheme} connection URL with a password")
                 } else {
                     format!("a {scheme} connection URL")
                 },
+                local_default: !remote,
             });
         }
     }
@@ -317,13 +340,30 @@ fn scan_code(
         let (Some(m), Some(var)) = (c.get(0), c.get(1)) else {
             continue;
         };
-        if DB_VAR.is_match(var.as_str()) {
+        if source::is_db_name(var.as_str()) {
             evidence.push(Finding {
                 path: path.to_string(),
                 rel: rel.to_string(),
                 line: code.line(m.start()),
                 what: format!("`{}`", source::excerpt(m.as_str(), 50)),
+                local_default: false,
             });
+        }
+    }
+    // The environment validated as a whole (`Joi.validate(process.env)`, `envalid`,
+    // `os.environ` passed to a settings object) and a database variable used from it.
+    if ENV_WHOLE.is_match(text) {
+        for m in UPPER_NAME.find_iter(text) {
+            if source::is_db_name(m.as_str()) {
+                evidence.push(Finding {
+                    path: path.to_string(),
+                    rel: rel.to_string(),
+                    line: code.line(m.start()),
+                    what: format!("`{}`, validated from the environment", m.as_str()),
+                    local_default: false,
+                });
+                break;
+            }
         }
     }
     if let Some(m) = ENV_LIB.find(text) {
@@ -332,11 +372,37 @@ fn scan_code(
             rel: rel.to_string(),
             line: code.line(m.start()),
             what: format!("`{}`", m.as_str()),
+            local_default: false,
         });
+    }
+    if syntax == Syntax::Rust {
+        for c in CLAP_ENV.captures_iter(text) {
+            let (Some(args), Some(field)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let env = args.as_str().split(',').any(|a| {
+                a.trim() == "env" || a.trim().starts_with("env ") || a.trim().starts_with("env=")
+            });
+            if env && source::is_db_name(field.as_str()) {
+                evidence.push(Finding {
+                    path: path.to_string(),
+                    rel: rel.to_string(),
+                    line: code.line(field.start()),
+                    what: format!(
+                        "the `{}` argument read from the environment (clap `env`)",
+                        field.as_str()
+                    ),
+                    local_default: false,
+                });
+            }
+        }
     }
     if syntax == Syntax::Python && text.contains("BaseSettings") {
         for c in SETTINGS_FIELD.captures_iter(text) {
             let Some(m) = c.get(1) else { continue };
+            if !source::is_db_name(m.as_str()) {
+                continue;
+            }
             evidence.push(Finding {
                 path: path.to_string(),
                 rel: rel.to_string(),
@@ -345,6 +411,7 @@ fn scan_code(
                     "the settings field `{}` (pydantic BaseSettings)",
                     m.as_str()
                 ),
+                local_default: false,
             });
             break;
         }
@@ -368,6 +435,7 @@ fn scan_code(
                     rel: rel.to_string(),
                     line: code.line(at),
                     what: format!("a literal DATABASES {}", &c[1]),
+                    local_default: false,
                 });
             }
         }
@@ -395,6 +463,7 @@ fn scan_config_files(repo: &Repo, violations: &mut Vec<Finding>, evidence: &mut 
                 rel: rel.to_string(),
                 line,
                 what,
+                local_default: false,
             };
             if bad {
                 violations.push(item);
@@ -491,23 +560,5 @@ mod tests {
             remote_or_secret("app@/app?host=/var/run/postgresql"),
             (false, false)
         );
-    }
-
-    #[test]
-    fn database_variables_are_recognised() {
-        for v in [
-            "DATABASE_URL",
-            "DB_HOST",
-            "POSTGRES_PASSWORD",
-            "PGHOST",
-            "MONGO_URI",
-            "SPRING_DATASOURCE_URL",
-            "database_url",
-        ] {
-            assert!(DB_VAR.is_match(v), "{v}");
-        }
-        for v in ["PORT", "SECRET_KEY", "LOG_LEVEL"] {
-            assert!(!DB_VAR.is_match(v), "{v}");
-        }
     }
 }

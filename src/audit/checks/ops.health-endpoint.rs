@@ -110,8 +110,8 @@ fn found(map: &RouteMap<'_>) -> Option<Outcome> {
             .iter()
             .any(|r| matches!(r.as_str(), "health_check" | "watchman" | "health"));
         if at_health || library {
-            let path = map.sources[m.source].path;
-            let line = map.codes[m.source].line(m.at);
+            let path = map.corpus.sources[m.source].path;
+            let line = map.mount_line(m);
             let shown = m.path.clone().unwrap_or_else(|| "a health router".into());
             return Some(
                 Outcome::pass(format!(

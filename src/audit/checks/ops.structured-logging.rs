@@ -26,10 +26,11 @@ crate::declare_check! {
     ///   `JsonLayout`/`EcsLayout`, Spring Boot `logging.structured.format`, Quarkus JSON
     ///   logging.
     ///
-    /// "In one place": for Python and Go, root logging configuration (`logging.basicConfig`,
-    /// `dictConfig`, `fileConfig`, `structlog.configure`, `slog.SetDefault`,
-    /// `zap.ReplaceGlobals`) must appear in at most one production module (migrations,
-    /// scripts and tests aside).
+    /// "In one place": for Python and Go, no other production module may configure plain-text
+    /// logging of its own (`logging.basicConfig` without handlers, a local `dictConfig` with
+    /// no JSON formatter, structlog's console renderer, slog's text handler, zap's development
+    /// logger); migrations, scripts and tests aside. Calling the shared setup from several
+    /// entry points (web, worker) is fine.
     ///
     /// ## Why
     /// JSON logs can be searched and aggregated by field; free text has to be grepped. One
@@ -100,12 +101,48 @@ fn aside(rel: &str) -> bool {
         || rel.ends_with("setup.py")
 }
 
+/// A root logging configuration, and whether it sets up plain text by itself.
+struct Site {
+    path: String,
+    line: u32,
+    plain: bool,
+}
+
+/// Whether the root logging configuration at `at` sets up plain text by itself: a
+/// `basicConfig` without handlers, a `dictConfig` of a local dict in a module with no JSON
+/// formatter (a call such as `dictConfig(setup_logging())` uses a shared configuration), a
+/// structlog console/logfmt renderer, slog's text handler, zap's development logger.
+fn plain_site(code: &Code, at: usize, syntax: Syntax, file_has_json: bool) -> bool {
+    let text = code.code();
+    let Some(open) = text[at..].find('(').map(|p| at + p) else {
+        return false;
+    };
+    let call = &text[at..code.close(open).min(text.len())];
+    let args = call[open - at + 1..].trim_end_matches(')').trim();
+    match syntax {
+        Syntax::Python if call.contains("basicConfig") => !args.contains("handlers"),
+        Syntax::Python if call.contains("structlog") => {
+            !args.contains("JSONRenderer")
+                && (args.contains("ConsoleRenderer")
+                    || args.contains("LogfmtRenderer")
+                    || args.contains("KeyValueRenderer"))
+        }
+        Syntax::Python => !file_has_json && !args.contains('('),
+        Syntax::Go => {
+            call.contains("TextHandler")
+                || call.contains("NewDevelopment")
+                || call.contains("NewExample")
+        }
+        _ => false,
+    }
+}
+
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     if repo.stack().language.is_none() {
         return Outcome::skip("no backend source or manifest found");
     }
     let mut json: Option<(String, u32, String)> = None;
-    let mut config_sites: Vec<(String, u32)> = Vec::new();
+    let mut sites: Vec<Site> = Vec::new();
     for src in source::sources(repo, Scope::Production) {
         let pattern = json_pattern(src.syntax);
         let root_config: Option<&Regex> = match src.syntax {
@@ -120,24 +157,29 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             continue;
         }
         let code = Code::new(src.text, src.syntax);
-        if json.is_none() {
-            if let Some(m) = pattern.find(code.code()) {
-                json = Some((
-                    src.path.to_string(),
-                    code.line(m.start()),
-                    source::excerpt(m.as_str(), 40),
-                ));
-            } else if src.syntax == Syntax::Python
-                && let Some((line, name)) = python_json_formatter(&code)
-            {
-                json = Some((src.path.to_string(), line, format!("class {name}")));
-            }
+        let here = pattern
+            .find(code.code())
+            .map(|m| (code.line(m.start()), source::excerpt(m.as_str(), 40)))
+            .or_else(|| {
+                (src.syntax == Syntax::Python)
+                    .then(|| python_json_formatter(&code).map(|(l, n)| (l, format!("class {n}"))))
+                    .flatten()
+            });
+        if json.is_none()
+            && let Some((line, what)) = &here
+        {
+            json = Some((src.path.to_string(), *line, what.clone()));
         }
         if let Some(r) = root_config
             && !aside(src.rel)
-            && let Some(m) = r.find(code.code())
         {
-            config_sites.push((src.path.to_string(), code.line(m.start())));
+            for m in r.find_iter(code.code()) {
+                sites.push(Site {
+                    path: src.path.to_string(),
+                    line: code.line(m.start()),
+                    plain: plain_site(&code, m.start(), src.syntax, here.is_some()),
+                });
+            }
         }
     }
     if json.is_none() {
@@ -145,32 +187,34 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     }
     match json {
         Some((path, line, what)) => {
-            if config_sites.len() > 1 {
-                let list: Vec<String> = config_sites
+            let plain: Vec<&Site> = sites.iter().filter(|s| s.plain && s.path != path).collect();
+            if let Some(first) = plain.first() {
+                let list: Vec<String> = plain
                     .iter()
-                    .map(|(p, l)| format!("{p}:{l}"))
+                    .map(|s| format!("{}:{}", s.path, s.line))
                     .collect();
                 return Outcome::fail(format!(
-                    "logs are JSON (`{what}` at {path}:{line}) but logging is configured in {} places ({}); configure it once, at start-up, and import that",
-                    config_sites.len(),
+                    "logs are JSON (`{what}` at {path}:{line}) but logging is also configured as plain text at {}; configure it once, at start-up, and import that",
                     list.join(", ")
                 ))
-                .at_all(config_sites.iter().map(|(p, l)| crate::audit::Location {
-                    path: p.clone(),
-                    line: Some(*l).filter(|l| *l > 0),
+                .at(&first.path, first.line)
+                .at_all(plain.iter().skip(1).map(|s| crate::audit::Location {
+                    path: s.path.clone(),
+                    line: Some(s.line).filter(|l| *l > 0),
                 }));
             }
             Outcome::pass(format!("logs are structured: `{what}` at {path}:{line}")).at(&path, line)
         }
         None => {
-            let fail = Outcome::fail(match config_sites.first() {
-                Some((p, l)) => format!(
-                    "logging is configured at {p}:{l} but not as JSON; configure one JSON formatter at start-up (structlog, python-json-logger, pino, zap, slog JSON handler, tracing-subscriber json, logstash encoder)"
+            let fail = Outcome::fail(match sites.first() {
+                Some(s) => format!(
+                    "logging is configured at {}:{} but not as JSON; configure one JSON formatter at start-up (structlog, python-json-logger, pino, zap, slog JSON handler, tracing-subscriber json, logstash encoder)",
+                    s.path, s.line
                 ),
                 None => "no structured (JSON) logging configured; configure one JSON formatter at start-up (structlog, python-json-logger, pino, zap, slog JSON handler, tracing-subscriber json, logstash encoder)".to_string(),
             });
-            match config_sites.first() {
-                Some((p, l)) => fail.at(p, *l),
+            match sites.first() {
+                Some(s) => fail.at(&s.path, s.line),
                 None => fail,
             }
         }

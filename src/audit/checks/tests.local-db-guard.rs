@@ -43,8 +43,11 @@ static LOCAL: LazyLock<Regex> = LazyLock::new(|| {
         r#"["'`](?:localhost|127\.0\.0\.1|::1|\[::1\])["'`]|["'`][^"'`\n]*@(?:localhost|127\.0\.0\.1)[:/][^"'`\n]*["'`]"#,
     )
 });
-static HOST_WORD: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)host|url|dsn|database|\bdb\b|_db|db_|server|addr|hostname|uri"));
+static HOST_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\bhost\b|hostname|_host\b|\bhost_|\.host\b|gethost|\burl\b|_url\b|\bdsn\b|database|\bdb\b|_db\b|\bdb_|datasource|jdbc",
+    )
+});
 static ABORT_PY: LazyLock<Regex> = LazyLock::new(|| {
     re(r"\braise\b|\bassert\b|pytest\.(?:exit|fail|skip)\s*\(|sys\.exit\s*\(|\bexit\s*\(")
 });
@@ -116,10 +119,12 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             continue;
         }
         let code = Code::new(t, src.syntax);
-        if let Some(g) = refuses(src, &code)
-            .or_else(|| forces(src, &code))
-            .or_else(|| throwaway(src, &code))
-        {
+        let guard = if is_setup_file(src) {
+            refuses(src, &code).or_else(|| forces(src, &code))
+        } else {
+            None
+        };
+        if let Some(g) = guard.or_else(|| throwaway(src, &code)) {
             found = Some(g);
             break;
         }
@@ -165,17 +170,37 @@ fn setup_sources(repo: &Repo) -> Vec<Source<'_>> {
                     || name.contains("test"))
                 || name.starts_with("global-setup")
                 || name.starts_with("globalsetup");
-            if !(source::is_test_path(rel) || setup_file) {
+            let text = f.text()?;
+            let inline_tests = syntax == Syntax::Rust && text.contains("#[cfg(test)]");
+            if !(source::is_test_path(rel) || setup_file || inline_tests) {
                 return None;
             }
             Some(Source {
                 path: &f.path,
                 rel,
                 syntax,
-                text: f.text()?,
+                text,
             })
         })
         .collect()
+}
+
+/// Test setup rather than test cases: where a guard belongs. Python conftest and helper
+/// modules (not `test_*.py`), JS setup and helper files (not `*.test.*`/`*.spec.*`); Go, Rust
+/// and JVM files qualify too, their test functions being excluded one by one.
+fn is_setup_file(src: &Source<'_>) -> bool {
+    let name = src.name().to_ascii_lowercase();
+    match src.syntax {
+        Syntax::Python => {
+            !(name.starts_with("test_")
+                || name.ends_with("_test.py")
+                || name.ends_with("_tests.py"))
+        }
+        Syntax::Js => {
+            !(name.contains(".test.") || name.contains(".spec.") || name.contains(".e2e-spec."))
+        }
+        _ => true,
+    }
 }
 
 fn abort_pattern(syntax: Syntax) -> &'static Regex {
@@ -185,6 +210,53 @@ fn abort_pattern(syntax: Syntax) -> &'static Regex {
         Syntax::Go => &ABORT_GO,
         Syntax::Rust => &ABORT_RUST,
         Syntax::Java | Syntax::Kotlin => &ABORT_JVM,
+    }
+}
+
+static TEST_FN_PY: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\("));
+static TEST_FN_GO: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^func\s+(Test\w*)\s*\("));
+static TEST_FN_JS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:it|test)(?:\.(?:only|skip|each|concurrent))?\s*\("));
+static TEST_FN_RUST: LazyLock<Regex> = LazyLock::new(|| re(r"#\[\s*(?:[\w:]+::)?test\b[^\]]*\]"));
+static TEST_FN_JVM: LazyLock<Regex> =
+    LazyLock::new(|| re(r"@(?:Test|ParameterizedTest|RepeatedTest)\b"));
+
+/// Spans of test cases (as opposed to setup): an assertion about a URL inside a test is the
+/// test's business, not a guard.
+fn test_case_spans(src: &Source<'_>, code: &Code) -> Vec<(usize, usize)> {
+    let bare = code.bare();
+    match src.syntax {
+        Syntax::Python => TEST_FN_PY
+            .find_iter(code.code())
+            .map(|m| {
+                source::python_block(
+                    bare,
+                    m.start() + (m.as_str().len() - m.as_str().trim_start().len()),
+                )
+            })
+            .collect(),
+        Syntax::Go => TEST_FN_GO
+            .captures_iter(code.code())
+            .filter(|c| &c[1] != "TestMain")
+            .filter_map(|c| c.get(0))
+            .map(|m| code.body(m.start(), Syntax::Go))
+            .collect(),
+        Syntax::Js => TEST_FN_JS
+            .find_iter(code.code())
+            .map(|m| (m.start(), code.close(m.end() - 1)))
+            .collect(),
+        Syntax::Rust => TEST_FN_RUST
+            .find_iter(code.code())
+            .filter_map(|m| {
+                let fn_at = bare[m.end()..].find("fn ")? + m.end();
+                Some((m.start(), code.body(fn_at, Syntax::Rust).1))
+            })
+            .collect(),
+        Syntax::Java | Syntax::Kotlin => TEST_FN_JVM
+            .find_iter(code.code())
+            .map(|m| (m.start(), code.body(m.end(), src.syntax).1))
+            .collect(),
     }
 }
 
@@ -211,7 +283,11 @@ fn refuses(src: &Source<'_>, code: &Code) -> Option<Guard> {
     local_names.retain(|n| n.len() > 2);
     let lines: Vec<&str> = text.lines().collect();
     let abort = abort_pattern(src.syntax);
+    let cases = test_case_spans(src, code);
     for m in abort.find_iter(text) {
+        if cases.iter().any(|(a, b)| *a <= m.start() && m.start() < *b) {
+            continue;
+        }
         let line = code.line(m.start()) as usize;
         let from = line.saturating_sub(10);
         let window = lines
@@ -238,14 +314,20 @@ fn refuses(src: &Source<'_>, code: &Code) -> Option<Guard> {
     None
 }
 
-/// Overwrites the database variable with a local URL.
+/// Overwrites the database variable with a local URL (in setup, not inside a test case).
 fn forces(src: &Source<'_>, code: &Code) -> Option<Guard> {
+    let cases = test_case_spans(src, code);
     for c in FORCE.captures_iter(code.code()) {
+        if c.get(0)
+            .is_some_and(|m| cases.iter().any(|(a, b)| *a <= m.start() && m.start() < *b))
+        {
+            continue;
+        }
         let mut groups = c.iter().skip(1).flatten();
         let (Some(var), Some(value)) = (groups.next(), groups.next()) else {
             continue;
         };
-        if DB_VAR.is_match(var.as_str()) && LOCAL_VALUE.is_match(value.as_str()) {
+        if source::is_db_name(var.as_str()) && LOCAL_VALUE.is_match(value.as_str()) {
             return Some(Guard {
                 path: src.path.to_string(),
                 line: code.line(var.start()),

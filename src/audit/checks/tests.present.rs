@@ -79,8 +79,22 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     }
     for src in &candidates {
         let pattern = marker(src.syntax);
-        if !pattern.is_match(src.text) {
+        let Some(m) = pattern.find(src.text) else {
             continue; // cheap rejection before masking comments
+        };
+        // The first match on a line that is plainly code needs no masking; a match on a
+        // commented line is confirmed on the masked text.
+        let line_start = src.text[..m.start()].rfind('\n').map_or(0, |p| p + 1);
+        let head = src.text[line_start..m.start()].trim_start();
+        let commented = head.starts_with('#')
+            || head.starts_with("//")
+            || head.starts_with('*')
+            || head.starts_with("/*")
+            || head.starts_with("\"\"\"")
+            || head.starts_with("\'\'\'");
+        if !commented {
+            found.push((src.path.to_string(), source::line_at(src.text, m.start())));
+            continue;
         }
         let code = Code::new(src.text, src.syntax);
         if let Some(m) = pattern.find(code.code()) {

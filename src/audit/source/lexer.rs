@@ -122,27 +122,57 @@ fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if from >= b.len() {
         return None;
     }
-    b[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    if needle.len() == 1 {
+        return b[from..]
+            .iter()
+            .position(|&c| c == needle[0])
+            .map(|p| p + from);
+    }
+    let first = needle[0];
+    let mut i = from;
+    while let Some(p) = b[i..].iter().position(|&c| c == first) {
+        let at = i + p;
+        if b[at..].starts_with(needle) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// A 256-entry membership table for the bytes a lexer must stop at.
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+static PY_SPECIAL: [bool; 256] = table(b"#\"'()[]{}");
+static C_SPECIAL: [bool; 256] = table(b"/\"'`");
+
+/// The next byte at or after `i` that the table marks, if any.
+fn next_special(b: &[u8], i: usize, special: &[bool; 256]) -> Option<usize> {
+    b.get(i..)?
+        .iter()
+        .position(|&c| special[c as usize])
+        .map(|p| p + i)
 }
 
 fn python(b: &[u8], out: &mut Out) {
-    let mut i = 0;
     let mut depth: i32 = 0;
-    // Whether only whitespace has been seen since the last newline, and the last significant
-    // byte before it (to tell a docstring statement from a continued expression).
-    let mut line_start = true;
-    let mut last_sig: u8 = b'\n';
-    while i < b.len() {
+    let mut i = 0;
+    while let Some(at) = next_special(b, i, &PY_SPECIAL) {
+        i = at;
         let c = b[i];
         match c {
             b'#' => {
                 let end = find(b, i, b"\n").unwrap_or(b.len());
                 out.comment(i, end);
                 i = end;
-                continue;
             }
             b'"' | b'\'' => {
                 let triple = b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c;
@@ -156,12 +186,23 @@ fn python(b: &[u8], out: &mut Out) {
                 {
                     p -= 1;
                 }
-                let prefix_ok = p == 0 || !(b[p - 1].is_ascii_alphanumeric() || b[p - 1] == b'_');
-                let starts_line = line_start && prefix_ok;
                 if triple {
                     let end = find(b, i + 3, &[c, c, c]).map_or(b.len(), |e| e + 3);
-                    let docstring = starts_line && depth == 0 && last_sig != b'\\';
-                    if docstring {
+                    // A docstring (or any string statement) is the first token of its line,
+                    // outside brackets, not continuing the previous line with a backslash.
+                    let line_start = b[..p]
+                        .iter()
+                        .rposition(|&x| x == b'\n')
+                        .map_or(0, |n| n + 1);
+                    let first_on_line = b[line_start..p]
+                        .iter()
+                        .all(|x| matches!(x, b' ' | b'\t' | b'\r'));
+                    let continued = out.code[..line_start]
+                        .iter()
+                        .rev()
+                        .find(|x| !x.is_ascii_whitespace())
+                        == Some(&b'\\');
+                    if first_on_line && depth == 0 && !continued {
                         out.comment(i, end);
                     } else {
                         out.string(i + 3, end.saturating_sub(3).max(i + 3));
@@ -172,31 +213,16 @@ fn python(b: &[u8], out: &mut Out) {
                     out.string(i + 1, end.saturating_sub(1).max(i + 1));
                     i = end;
                 }
-                line_start = false;
-                last_sig = c;
-                continue;
             }
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = (depth - 1).max(0),
-            b'\n' => {
-                line_start = true;
+            b'(' | b'[' | b'{' => {
+                depth += 1;
                 i += 1;
-                continue;
             }
-            _ => {}
-        }
-        if !c.is_ascii_whitespace() {
-            // A prefix letter before a quote does not end the "first token of the line" state.
-            let prefix_letter = matches!(c, b'r' | b'R' | b'b' | b'B' | b'f' | b'F' | b'u' | b'U')
-                && b.get(i + 1).is_some_and(|n| {
-                    matches!(n, b'"' | b'\'' | b'r' | b'R' | b'b' | b'B' | b'f' | b'F')
-                });
-            if !prefix_letter {
-                line_start = false;
+            _ => {
+                depth = (depth - 1).max(0);
+                i += 1;
             }
-            last_sig = c;
         }
-        i += 1;
     }
 }
 
@@ -312,7 +338,8 @@ fn template_end(b: &[u8], i: usize, out: &mut Out) -> usize {
 fn c_like(b: &[u8], syntax: Syntax, out: &mut Out) {
     let nested_comments = matches!(syntax, Syntax::Rust | Syntax::Kotlin);
     let mut i = 0;
-    while i < b.len() {
+    while let Some(at) = next_special(b, i, &C_SPECIAL) {
+        i = at;
         let c = b[i];
         let next = b.get(i + 1).copied();
         match c {
@@ -345,12 +372,22 @@ fn c_like(b: &[u8], syntax: Syntax, out: &mut Out) {
                 }
                 None => i += 1,
             },
+            b'/' => i += 1,
             b'"' if matches!(syntax, Syntax::Java | Syntax::Kotlin)
                 && b.get(i + 1) == Some(&b'"')
                 && b.get(i + 2) == Some(&b'"') =>
             {
                 let end = find(b, i + 3, b"\"\"\"").map_or(b.len(), |e| e + 3);
                 out.string(i + 3, end.saturating_sub(3).max(i + 3));
+                i = end;
+            }
+            b'"' if syntax == Syntax::Rust && raw_string_hashes(b, i).is_some() => {
+                // r"…", r#"…"#, br##"…"##: no escapes, closed by the same number of hashes.
+                let hashes = raw_string_hashes(b, i).unwrap_or(0);
+                let mut closing = vec![b'"'];
+                closing.extend(std::iter::repeat_n(b'#', hashes));
+                let end = find(b, i + 1, &closing).map_or(b.len(), |e| e + closing.len());
+                out.string(i + 1, end.saturating_sub(closing.len()).max(i + 1));
                 i = end;
             }
             b'"' => {
@@ -389,32 +426,28 @@ fn c_like(b: &[u8], syntax: Syntax, out: &mut Out) {
                 out.string(i + 1, end.saturating_sub(1).max(i + 1));
                 i = end;
             }
-            b'r' if syntax == Syntax::Rust
-                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
-                || (b'b' == c
-                    && syntax == Syntax::Rust
-                    && next == Some(b'r')
-                    && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))) =>
-            {
-                let r = if c == b'b' { i + 1 } else { i };
-                let mut j = r + 1;
-                while j < b.len() && b[j] == b'#' {
-                    j += 1;
-                }
-                if b.get(j) == Some(&b'"') {
-                    let hashes = j - r - 1;
-                    let mut closing = vec![b'"'];
-                    closing.extend(std::iter::repeat_n(b'#', hashes));
-                    let end = find(b, j + 1, &closing).map_or(b.len(), |e| e + closing.len());
-                    out.string(j + 1, end.saturating_sub(closing.len()).max(j + 1));
-                    i = end;
-                } else {
-                    i += 1;
-                }
-            }
             _ => i += 1,
         }
     }
+}
+
+/// For a `"` in Rust source, the number of `#` of a raw string prefix (`r"`, `r#"`, `br"`),
+/// if it is one.
+fn raw_string_hashes(b: &[u8], quote: usize) -> Option<usize> {
+    let mut p = quote;
+    while p > 0 && b[p - 1] == b'#' {
+        p -= 1;
+    }
+    let hashes = quote - p;
+    if p == 0 || b[p - 1] != b'r' {
+        return None;
+    }
+    let mut start = p - 1;
+    if start > 0 && b[start - 1] == b'b' {
+        start -= 1;
+    }
+    let ident_before = start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_');
+    (!ident_before).then_some(hashes)
 }
 
 fn utf8_len(first: u8) -> usize {
@@ -441,6 +474,15 @@ mod tests {
         assert!(m.code.contains("'#not comment'"));
         assert!(!m.bare.contains("not comment"));
         assert_eq!(m.code.lines().count(), src.lines().count());
+    }
+
+    #[test]
+    fn python_triple_quoted_arguments_are_strings_not_docstrings() {
+        let src = "q = text(\n    \"\"\"SELECT 1\"\"\"\n)\nx = \\\n    \"\"\"SELECT 2\"\"\"\n\"\"\"module doc\"\"\"\n";
+        let m = mask(src, Syntax::Python);
+        assert!(m.code.contains("SELECT 1"), "{}", m.code);
+        assert!(m.code.contains("SELECT 2"), "{}", m.code);
+        assert!(!m.code.contains("module doc"), "{}", m.code);
     }
 
     #[test]

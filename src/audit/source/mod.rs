@@ -12,7 +12,7 @@ pub mod models;
 pub mod routes;
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use regex::Regex;
 
@@ -53,9 +53,14 @@ impl<'a> Source<'a> {
         is_test_path(self.rel)
     }
 
-    /// Masks comments (and strings, in the bare copy).
+    /// The production view of the file: comments masked (and strings, in the bare copy), and
+    /// Rust's inline `#[cfg(test)]` modules blanked, as they are test code.
     pub fn masked(&self) -> Code {
-        Code::new(self.text, self.syntax)
+        let mut code = Code::new(self.text, self.syntax);
+        if self.syntax == Syntax::Rust && self.text.contains("#[cfg(test)]") {
+            code.blank_rust_test_modules();
+        }
+        code
     }
 }
 
@@ -96,6 +101,31 @@ impl Code {
     /// Comments and string contents blanked.
     pub fn bare(&self) -> &str {
         &self.masked.bare
+    }
+
+    /// Blanks `#[cfg(test)] mod … { … }` blocks in both copies.
+    fn blank_rust_test_modules(&mut self) {
+        static TEST_MOD: LazyLock<Regex> =
+            LazyLock::new(|| re(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{"));
+        let spans: Vec<(usize, usize)> = TEST_MOD
+            .find_iter(self.code())
+            .map(|m| (m.start(), self.close(m.end() - 1)))
+            .collect();
+        for (from, to) in spans {
+            let mut code = std::mem::take(&mut self.masked.code).into_bytes();
+            let mut bare = std::mem::take(&mut self.masked.bare).into_bytes();
+            for buf in [&mut code, &mut bare] {
+                let end = to.min(buf.len());
+                for b in &mut buf[from..end] {
+                    // Only ASCII bytes: the copies stay valid UTF-8.
+                    if *b != b'\n' && b.is_ascii() {
+                        *b = b' ';
+                    }
+                }
+            }
+            self.masked.code = String::from_utf8(code).unwrap_or_default();
+            self.masked.bare = String::from_utf8(bare).unwrap_or_default();
+        }
     }
 
     /// The 1-based line of a byte offset.
@@ -296,6 +326,7 @@ pub fn is_test_path(rel: &str) -> bool {
     let original = rel.rsplit('/').next().unwrap_or(rel);
     let original_stem = original.split('.').next().unwrap_or(original);
     name == "conftest.py"
+        || ((stem == "tests" || stem == "test") && name.ends_with(".py"))
         || stem.starts_with("test_")
         || stem.ends_with("_test")
         || stem.ends_with("_tests")
@@ -372,6 +403,9 @@ pub fn sources(repo: &Repo, scope: Scope) -> Vec<Source<'_>> {
             if !wanted.contains(&syntax) || is_vendored(rel) || is_generated_path(rel) {
                 return None;
             }
+            if is_tooling_config(rel) {
+                return None;
+            }
             let test = is_test_path(rel);
             let keep = match scope {
                 Scope::Tests => test,
@@ -389,6 +423,43 @@ pub fn sources(repo: &Repo, scope: Scope) -> Vec<Source<'_>> {
             })
         })
         .collect()
+}
+
+/// Configuration of developer tools written as code (`eslint.config.mjs`, `jest.config.ts`,
+/// `vite.config.js`, `.eslintrc.js`, `gulpfile.js`): not the service.
+fn is_tooling_config(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    const TOOLS: &[&str] = &[
+        "eslint",
+        "prettier",
+        "jest",
+        "vitest",
+        "webpack",
+        "rollup",
+        "vite",
+        "babel",
+        "tsup",
+        "commitlint",
+        "lint-staged",
+        "stylelint",
+        "tailwind",
+        "postcss",
+        "karma",
+        "playwright",
+        "cypress",
+        "nodemon",
+        "esbuild",
+        "svelte",
+        "next",
+        "nuxt",
+        "astro",
+        "drizzle",
+    ];
+    let stem = name.split('.').next().unwrap_or(&name);
+    (name.contains(".config.") && TOOLS.contains(&stem))
+        || name.starts_with(".eslintrc")
+        || name.starts_with("gulpfile")
+        || name.starts_with("gruntfile")
 }
 
 /// Declaration files and bundles that are not hand-written source.
@@ -477,38 +548,141 @@ const NOT_FUNCTIONS: &[&str] = &[
     "synchronized",
 ];
 
-/// Every function definition in the given sources, by name.
-pub fn function_index(sources: &[Source<'_>], codes: &[Code]) -> HashMap<String, Vec<FnDef>> {
-    let mut index: HashMap<String, Vec<FnDef>> = HashMap::new();
-    for (i, (src, code)) in sources.iter().zip(codes).enumerate() {
-        let pattern: &Regex = match src.syntax {
-            Syntax::Python => &PY_DEF,
-            Syntax::Js => &JS_DEF,
-            Syntax::Go => &GO_DEF,
-            Syntax::Rust => &RUST_DEF,
-            Syntax::Kotlin => &KOTLIN_DEF,
-            Syntax::Java => &JAVA_DEF,
+/// The function (and method) definitions of one masked file, in order.
+pub fn functions_of(source: usize, syntax: Syntax, code: &Code) -> Vec<(String, FnDef)> {
+    let pattern: &Regex = match syntax {
+        Syntax::Python => &PY_DEF,
+        Syntax::Js => &JS_DEF,
+        Syntax::Go => &GO_DEF,
+        Syntax::Rust => &RUST_DEF,
+        Syntax::Kotlin => &KOTLIN_DEF,
+        Syntax::Java => &JAVA_DEF,
+    };
+    let mut out = Vec::new();
+    for cap in pattern.captures_iter(code.bare()) {
+        let Some(name) = cap.iter().skip(1).flatten().next() else {
+            continue;
         };
-        for cap in pattern.captures_iter(code.bare()) {
-            let Some(name) = cap.iter().skip(1).flatten().next() else {
-                continue;
-            };
-            if NOT_FUNCTIONS.contains(&name.as_str()) {
-                continue;
-            }
-            let at = cap.get(0).map_or(0, |m| m.start());
-            let body = code.body(name.start(), src.syntax);
-            index
-                .entry(name.as_str().to_string())
-                .or_default()
-                .push(FnDef {
-                    source: i,
-                    line: code.line(at + (cap[0].len() - cap[0].trim_start().len())),
-                    body,
-                });
+        if NOT_FUNCTIONS.contains(&name.as_str()) {
+            continue;
+        }
+        let at = cap.get(0).map_or(0, |m| m.start());
+        let body = code.body(name.start(), syntax);
+        out.push((
+            name.as_str().to_string(),
+            FnDef {
+                source,
+                line: code.line(at + (cap[0].len() - cap[0].trim_start().len())),
+                body,
+            },
+        ));
+    }
+    out
+}
+
+/// A set of source files read lazily: each file is masked, and its functions indexed, only
+/// when a check first needs it (most files of a large service never are), and string
+/// constants are looked up by name on demand.
+pub struct Corpus<'a> {
+    pub sources: Vec<Source<'a>>,
+    codes: Vec<OnceLock<Code>>,
+    functions: Vec<OnceLock<Vec<(String, FnDef)>>>,
+    constants: Mutex<HashMap<String, Option<String>>>,
+}
+
+impl<'a> Corpus<'a> {
+    pub fn new(sources: Vec<Source<'a>>) -> Corpus<'a> {
+        let n = sources.len();
+        Corpus {
+            sources,
+            codes: (0..n).map(|_| OnceLock::new()).collect(),
+            functions: (0..n).map(|_| OnceLock::new()).collect(),
+            constants: Mutex::new(HashMap::new()),
         }
     }
-    index
+
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    /// The masked text of source `i`.
+    pub fn code(&self, i: usize) -> &Code {
+        self.codes[i].get_or_init(|| self.sources[i].masked())
+    }
+
+    /// The functions defined in source `i`.
+    pub fn functions_in(&self, i: usize) -> &[(String, FnDef)] {
+        self.functions[i].get_or_init(|| functions_of(i, self.sources[i].syntax, self.code(i)))
+    }
+
+    /// Definitions of a function name anywhere in the corpus (files that do not contain the
+    /// name are never masked).
+    pub fn find_function(&self, name: &str) -> Vec<FnDef> {
+        let mut out = Vec::new();
+        for (i, src) in self.sources.iter().enumerate() {
+            if !src.text.contains(name) {
+                continue;
+            }
+            out.extend(
+                self.functions_in(i)
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, d)| d.clone()),
+            );
+            if out.len() > 16 {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The value of a string constant (`API_V1_STR = "/api/v1"`, `const PREFIX = '/v2'`,
+    /// `static final String BASE = "/v1"`), if one is assigned anywhere.
+    pub fn constant(&self, name: &str) -> Option<String> {
+        if let Ok(cache) = self.constants.lock()
+            && let Some(v) = cache.get(name)
+        {
+            return v.clone();
+        }
+        let value = self.find_constant(name);
+        if let Ok(mut cache) = self.constants.lock() {
+            cache.insert(name.to_string(), value.clone());
+        }
+        value
+    }
+
+    fn find_constant(&self, name: &str) -> Option<String> {
+        if name.len() < 3 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        // Cheap first: an occurrence of the name followed, on its line, by `=` and a quote.
+        let assigns = |text: &str| {
+            text.match_indices(name).take(200).any(|(i, _)| {
+                let rest = &text[i + name.len()..];
+                let line = rest.split('\n').next().unwrap_or("");
+                line.find('=')
+                    .is_some_and(|e| line[e..].contains(['"', '\'', '`']))
+            })
+        };
+        let pattern = Regex::new(&format!(
+            r#"(?m)(?:^|[\s(,{{])(?:(?:pub\s+)?(?:const|static)\s+|(?:export\s+)?(?:const|let|var)\s+|(?:public\s+|private\s+|protected\s+)?(?:static\s+)?(?:final\s+)?String\s+|(?:const\s+)?val\s+)?{name}\s*(?::\s*[\w&'\[\]. |]+?)?\s*(?::=|=)\s*(?:Field\(\s*(?:default\s*=\s*)?)?[rfbu]?["'`]([^"'`\n]*)["'`]"#
+        ))
+        .ok()?;
+        for (i, src) in self.sources.iter().enumerate() {
+            // The raw text first: only a file that assigns the name is worth masking.
+            if !assigns(src.text) || !pattern.is_match(src.text) {
+                continue;
+            }
+            if let Some(c) = pattern.captures(self.code(i).code()) {
+                return Some(c[1].to_string());
+            }
+        }
+        None
+    }
 }
 
 static CALLED: LazyLock<Regex> = LazyLock::new(|| re(r"([A-Za-z_$][\w$]*)\s*(?:!\s*)?\("));
@@ -604,11 +778,10 @@ const GENERIC_CALLS: &[&str] = &[
 ];
 
 /// The text of a region plus the bodies of the functions it calls, followed to `depth` levels
-/// through the function index (by name; the same name anywhere in the service matches).
+/// by name (the same name anywhere in the corpus matches).
 pub fn expand_calls(
     start: (usize, (usize, usize)),
-    codes: &[Code],
-    index: &HashMap<String, Vec<FnDef>>,
+    corpus: &Corpus<'_>,
     depth: usize,
     by_reference: bool,
 ) -> String {
@@ -618,7 +791,10 @@ pub fn expand_calls(
     for level in 0..=depth {
         let mut next = Vec::new();
         for (src, (from, to)) in frontier {
-            let Some(code) = codes.get(src) else { continue };
+            if src >= corpus.len() {
+                continue;
+            }
+            let code = corpus.code(src);
             let to = to.min(code.code().len());
             let from = from.min(to);
             text.push_str(&code.code()[from..to]);
@@ -628,7 +804,7 @@ pub fn expand_calls(
             }
             let names = called_names(&code.bare()[from..to], by_reference && level == 0);
             for name in names.into_iter().filter(|n| !GENERIC_CALLS.contains(n)) {
-                for def in index.get(name).into_iter().flatten() {
+                for def in corpus.find_function(name) {
                     let key = (def.source, def.body.0);
                     if !seen.contains(&key) && seen.len() < 64 {
                         seen.push(key);
@@ -642,24 +818,71 @@ pub fn expand_calls(
     text
 }
 
-static CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
-    re(concat!(
-        r#"(?m)(?:^|[\s(,{])(?:(?:pub\s+)?(?:const|static)\s+|(?:export\s+)?(?:const|let|var)\s+|(?:public\s+|private\s+|protected\s+)?(?:static\s+)?(?:final\s+)?String\s+|(?:const\s+)?val\s+)?"#,
-        r#"([A-Za-z_]\w*)\s*(?::\s*[\w&'\[\]. |]+?)?\s*(?::=|=)\s*(?:Field\(\s*(?:default\s*=\s*)?)?[rfbu]?["'`]([^"'`\n]*)["'`]"#
-    ))
-});
-
-/// String constants assigned anywhere in the sources (`API_V1_STR = "/api/v1"`,
-/// `const PREFIX = '/v2'`), for resolving a prefix given by name.
-pub fn string_constants(sources: &[Source<'_>], codes: &[Code]) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    for (_, code) in sources.iter().zip(codes) {
-        for cap in CONSTANT.captures_iter(code.code()) {
-            out.entry(cap[1].to_string())
-                .or_insert_with(|| cap[2].to_string());
+/// Whether a variable or field name is about the database connection: `DATABASE_URL`,
+/// `DB_HOST`, `POSTGRES_PASSWORD`, `PGHOST`, `databaseUrl`, `SQLALCHEMY_DATABASE_URI`,
+/// `SPRING_DATASOURCE_URL`, `MONGO_URI` — not `SENTRY_DSN` or `FEEDBACK_URL`.
+pub fn is_db_name(name: &str) -> bool {
+    // Split snake, kebab and camel case into lower-case words.
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '-' || c == '.' {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
         }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
     }
-    out
+    if !current.is_empty() {
+        words.push(current);
+    }
+    const DB: &[&str] = &[
+        "database",
+        "databases",
+        "db",
+        "postgres",
+        "postgresql",
+        "pg",
+        "psql",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "mongodb",
+        "sql",
+        "sqlalchemy",
+        "jdbc",
+        "datasource",
+        "r2dbc",
+        "mssql",
+        "sqlserver",
+        "redshift",
+        "cockroach",
+        "cockroachdb",
+        "dbname",
+        "dburl",
+        "dsn",
+    ];
+    const PG_PARTS: &[&str] = &[
+        "host", "user", "password", "database", "port", "sslmode", "uri", "url",
+    ];
+    words.iter().any(|w| {
+        DB.contains(&w.as_str())
+            || w.strip_prefix("pg")
+                .is_some_and(|rest| PG_PARTS.contains(&rest))
+            || w.strip_prefix("db")
+                .is_some_and(|rest| PG_PARTS.contains(&rest))
+    }) && !(words.len() > 1
+        && words.last().is_some_and(|w| w == "dsn")
+        && !words
+            .iter()
+            .any(|w| DB[..DB.len() - 1].contains(&w.as_str())))
 }
 
 /// The last identifier of an expression (`settings.API_V1_STR` → `API_V1_STR`).
@@ -692,6 +915,7 @@ mod tests {
         for p in [
             "tests/test_api.py",
             "app/conftest.py",
+            "blog/tests.py",
             "pkg/handler_test.go",
             "src/app.spec.ts",
             "src/__tests__/x.js",
@@ -734,12 +958,53 @@ mod tests {
             syntax: Syntax::Python,
             text: "def ready():\n    return check()\n\ndef check():\n    return db.execute('SELECT 1')\n",
         };
-        let sources = vec![py];
-        let codes: Vec<Code> = sources.iter().map(Source::masked).collect();
-        let index = function_index(&sources, &codes);
-        let ready = &index["ready"][0];
-        let text = expand_calls((0, ready.body), &codes, &index, 2, false);
+        let corpus = Corpus::new(vec![py]);
+        let ready = &corpus.find_function("ready")[0];
+        let text = expand_calls((0, ready.body), &corpus, 2, false);
         assert!(text.contains("SELECT 1"), "{text}");
+    }
+
+    #[test]
+    fn database_names_are_told_from_others() {
+        for n in [
+            "DATABASE_URL",
+            "DB_HOST",
+            "POSTGRES_PASSWORD",
+            "PGHOST",
+            "databaseUrl",
+            "MONGO_URI",
+            "SQLALCHEMY_DATABASE_URI",
+            "SPRING_DATASOURCE_URL",
+            "database_url",
+            "DSN",
+            "dbUser",
+        ] {
+            assert!(is_db_name(n), "{n}");
+        }
+        for n in [
+            "SENTRY_DSN",
+            "FEEDBACK_URL",
+            "PORT",
+            "SECRET_KEY",
+            "LOG_LEVEL",
+            "STANDBY",
+        ] {
+            assert!(!is_db_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn rust_test_modules_are_not_production_code() {
+        let src = Source {
+            path: "src/lib.rs",
+            rel: "src/lib.rs",
+            syntax: Syntax::Rust,
+            text: "fn app() { route(\"/items\") }\n#[cfg(test)]\nmod tests {\n    fn t() { route(\"/inbox\") }\n}\n",
+        };
+        let code = src.masked();
+        assert!(code.code().contains("/items"));
+        assert!(!code.code().contains("/inbox"));
+        assert_eq!(code.code().len(), src.text.len());
     }
 
     #[test]
@@ -750,9 +1015,9 @@ mod tests {
             syntax: Syntax::Python,
             text: "class S:\n    API_V1_STR: str = \"/api/v1\"\n",
         };
-        let codes = vec![src.masked()];
-        let c = string_constants(&[src], &codes);
-        assert_eq!(c.get("API_V1_STR").map(String::as_str), Some("/api/v1"));
+        let corpus = Corpus::new(vec![src]);
+        assert_eq!(corpus.constant("API_V1_STR").as_deref(), Some("/api/v1"));
+        assert_eq!(corpus.constant("MISSING"), None);
         assert_eq!(last_identifier("settings.API_V1_STR"), Some("API_V1_STR"));
     }
 }

@@ -235,7 +235,10 @@ impl Ctx<'_> {
 pub fn orm_tables(repo: &Repo, scope: Scope) -> Vec<Table> {
     let sources: Vec<Source<'_>> = super::sources(repo, scope)
         .into_iter()
-        .filter(|s| !in_migrations(s.rel) && !is_generated_text(s.text))
+        // Generated code is not a definition, except diesel's schema.rs, which is the models.
+        .filter(|s| {
+            !in_migrations(s.rel) && (!is_generated_text(s.text) || s.text.contains("table!"))
+        })
         .filter(|s| might_define_models(s))
         .collect();
     let codes: Vec<Code> = sources.par_iter().map(Source::masked).collect();
@@ -250,33 +253,47 @@ pub fn orm_tables(repo: &Repo, scope: Scope) -> Vec<Table> {
     rust_models(&ctx, &mut out);
     jvm_models(&ctx, &mut out);
     out.extend(prisma_models(repo));
+    // Database catalogs mapped for queries are not the service's tables.
+    out.retain(|t| {
+        !(t.name.starts_with("pg_")
+            || t.name.starts_with("sqlite_")
+            || t.name == "information_schema")
+    });
     out
 }
 
-/// A cheap test before masking a file: does it mention any ORM's vocabulary?
+/// A cheap test before masking a file: does it use an ORM's vocabulary? (Base classes and
+/// mixins in other files use it too: `mapped_column`, `django.db`, `@MappedSuperclass`.)
 fn might_define_models(s: &Source<'_>) -> bool {
-    const WORDS: &[&str] = &[
-        "__tablename__",
-        "models.Model",
-        "Model)",
-        "Model,",
-        "table=True",
-        "Table(",
-        "@Entity",
-        "@Table",
-        ".define(",
-        ".init(",
-        "Table(",
-        "gorm",
-        "bun.BaseModel",
-        "ent.Schema",
-        "table!",
-        "sea_orm",
-        "Field(",
-        "Column(",
-        "db.Model",
-    ];
-    WORDS.iter().any(|w| s.text.contains(w))
+    let words: &[&str] = match s.syntax {
+        Syntax::Python => &[
+            "__tablename__",
+            "django.db",
+            "sqlmodel",
+            "table=True",
+            "Table(",
+            "db.Model",
+            "peewee",
+            "tortoise",
+            "mapped_column",
+            "Column(",
+            "declarative",
+        ],
+        Syntax::Js => &[
+            "@Entity", "@Table", "@Column", ".define(", ".init(", "Table(",
+        ],
+        Syntax::Go => &["gorm", "bun.", "ent.Schema", "AutoMigrate", "TableName"],
+        Syntax::Rust => &["table!", "sea_orm"],
+        Syntax::Java | Syntax::Kotlin => &[
+            "@Entity",
+            "@MappedSuperclass",
+            "@Embeddable",
+            "@Column",
+            "@Table",
+            "@Id",
+        ],
+    };
+    words.iter().any(|w| s.text.contains(w))
 }
 
 /// Paths inside a migrations folder (not model definitions).
@@ -483,7 +500,9 @@ fn read_py_body(body: &str, class: &mut PyClass) {
             .map(|c| c[1].to_string())
             .or_else(|| PY_DB_COLUMN.captures(rhs).map(|c| c[1].to_string()))
             .unwrap_or_else(|| name.to_string());
-        let fk = rhs.contains("ForeignKey") || call_last == "OneToOneField";
+        let fk = rhs.contains("ForeignKey")
+            || rhs.contains("foreign_key=")
+            || call_last == "OneToOneField";
         if fk
             && (call_last == "ForeignKey" || call_last == "OneToOneField")
             && !col_name.ends_with("_id")
@@ -658,6 +677,28 @@ fn django_app_label(rel: &str) -> String {
     parts.last().copied().unwrap_or("app").to_ascii_lowercase()
 }
 
+/// Where the decorators or annotations of a class declared at `class_at` begin: back over
+/// lines until the end of the previous statement or block (`;`, or `}` outside brackets), so
+/// that `@Entity({ name: 'x' })` or `@Table(indexes = {@Index(…)})` are kept whole.
+fn annotations_start(bare: &str, class_at: usize) -> usize {
+    let b = bare.as_bytes();
+    let mut depth = 0i32;
+    let mut i = class_at.min(b.len());
+    while i > 0 {
+        match b[i - 1] {
+            b')' | b']' => depth += 1,
+            b'(' | b'[' => depth -= 1,
+            b'}' if depth == 0 => return i,
+            b'}' => depth += 1,
+            b'{' if depth > 0 => depth -= 1,
+            b'{' | b';' if depth == 0 => return i,
+            _ => {}
+        }
+        i -= 1;
+    }
+    0
+}
+
 // --- JavaScript / TypeScript ----------------------------------------------------------------
 
 static TS_CLASS: LazyLock<Regex> = LazyLock::new(|| {
@@ -781,9 +822,7 @@ fn js_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
             let brace = m.end() - 1;
             let end = code.close(brace);
             // Decorators just before the class (and `export`/`abstract`).
-            let before = &text[m.start().saturating_sub(400)..m.start()];
-            let deco_start = before.rfind(['}', ';']).map_or(0, |p| p + 1);
-            let head = &before[deco_start..];
+            let head = &text[annotations_start(code.bare(), m.start())..m.start()];
             let entity = if let Some(p) = head.find("@Entity") {
                 let args = &head[p..];
                 let name = OBJ_NAME
@@ -1250,8 +1289,19 @@ fn go_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
         (cols, gorm, bun)
     }
     for s in &structs {
-        let (columns, gorm, bun) = columns_of(s, &by_name, 0);
-        let is_model = gorm || bun || migrated.contains(&s.name);
+        let (columns, _, _) = columns_of(s, &by_name, 0);
+        // A model declares itself: gorm/bun tags or base model of its own, AutoMigrate or
+        // TableName(). Embedding another model (a serializer wrapping UserModel) is not enough.
+        let own = |needle: &str| s.fields.iter().any(|(_, _, tag)| tag.contains(needle));
+        let embeds = |ty: &str| {
+            s.fields
+                .iter()
+                .any(|(n, t, _)| n.is_none() && t.trim_start_matches('*') == ty)
+        };
+        let gorm = own("gorm:\"") || embeds("gorm.Model");
+        let bun = own("bun:\"") || embeds("bun.BaseModel");
+        let is_model =
+            gorm || bun || migrated.contains(&s.name) || table_names.contains_key(&s.name);
         if !is_model || columns.is_empty() {
             continue;
         }
@@ -1371,10 +1421,8 @@ fn jvm_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
         let bare = code.bare();
         for c in JVM_CLASS.captures_iter(text) {
             let Some(m) = c.get(0) else { continue };
-            let before = &text[..m.start()];
-            // Annotations right before the class: back to the previous `;` or `}`.
-            let ann_start = before.rfind([';', '}']).map_or(0, |p| p + 1);
-            let annotations = before[ann_start..].to_string();
+            let annotations =
+                text[annotations_start(code.bare(), m.start())..m.start()].to_string();
             let mut k = m.end();
             let mut ctor: Option<(usize, usize)> = None;
             let rest = &bare[k..];
@@ -1981,6 +2029,16 @@ mod tests {
         assert_eq!(plural("user_profile"), "user_profiles");
         assert_eq!(table_key("\"public\".\"Items\""), "items");
         assert_eq!(table_key("`orders`"), "orders");
+    }
+
+    #[test]
+    fn annotations_with_braces_stay_whole() {
+        let ts = "import x;\n@Entity({\n  name: 'user',\n})\nexport class User {}\n";
+        let at = ts.find("export").unwrap_or(0);
+        assert!(ts[annotations_start(ts, at)..at].contains("@Entity"));
+        let java = "}\n@Entity\n@Table(name = \"t\", indexes = {@Index(columnList = \"a\")})\npublic class T {}";
+        let at = java.find("public").unwrap_or(0);
+        assert!(java[annotations_start(java, at)..at].contains("@Entity"));
     }
 
     #[test]

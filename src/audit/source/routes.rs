@@ -24,14 +24,13 @@
 //! scope's chain, a Ktor `route {}` block, and references across files (the module, function
 //! or variable a versioned mount names, resolved through the file's imports).
 
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::config::{self, Role};
-use super::{Code, FnDef, Scope, Source, Syntax, function_index, re, string_constants};
+use super::{Code, Corpus, Scope, Source, Syntax, re};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
 
@@ -51,6 +50,9 @@ pub struct Route {
     /// Whether `handler` names the handler (a reference to resolve) rather than holding it.
     pub by_reference: bool,
     pub versioned: bool,
+    /// A server-rendered page (a Spring MVC `@Controller` method returning a view name), not
+    /// an API route.
+    pub page: bool,
 }
 
 /// A router, app or module mounted under a prefix (`include_router`, `app.use("/v1", r)`,
@@ -77,9 +79,8 @@ struct VarPrefix {
 
 /// The routes of a service and what is needed to follow their handlers.
 pub struct RouteMap<'a> {
-    pub sources: Vec<Source<'a>>,
-    pub codes: Vec<Code>,
-    pub functions: HashMap<String, Vec<FnDef>>,
+    /// The service's production sources (masked on demand).
+    pub corpus: Corpus<'a>,
     pub routes: Vec<Route>,
     pub mounts: Vec<Mount>,
     /// A version prefix applied to every route (Nest global prefix, Spring context path).
@@ -90,15 +91,19 @@ pub struct RouteMap<'a> {
 
 impl RouteMap<'_> {
     pub fn path_of(&self, route: &Route) -> &str {
-        self.sources[route.source].path
+        self.corpus.sources[route.source].path
+    }
+
+    /// The line of a mount.
+    pub fn mount_line(&self, mount: &Mount) -> u32 {
+        self.corpus.code(mount.source).line(mount.at)
     }
 
     /// The handler's code and what it calls, `depth` levels deep.
     pub fn handler_text(&self, route: &Route, depth: usize) -> String {
         super::expand_calls(
             (route.source, route.handler),
-            &self.codes,
-            &self.functions,
+            &self.corpus,
             depth,
             route.by_reference,
         )
@@ -201,7 +206,12 @@ pub fn is_ready_path(path: &str) -> bool {
 /// Operational or documentation routes, which are not the public API.
 pub fn is_ops_path(path: &str) -> bool {
     let segs = segments(path);
-    if segs.is_empty() {
+    // The root and catch-alls (`*`, `/*`, `(.*)`): an index, a preflight or a 404 handler.
+    if segs.is_empty()
+        || segs
+            .iter()
+            .all(|s| matches!(s.as_str(), "*" | "(.*)" | ".*" | "{*}" | "**"))
+    {
         return true;
     }
     is_health_path(path)
@@ -461,7 +471,7 @@ fn literal(expr: &str) -> Option<String> {
 
 /// Resolves a path expression: a literal, a constant, an f-string/template with constants,
 /// or a concatenation of those.
-fn resolve(expr: &str, constants: &HashMap<String, String>) -> Option<String> {
+fn resolve(expr: &str, constants: &Corpus<'_>) -> Option<String> {
     let e = expr.trim();
     if e.is_empty() {
         return None;
@@ -471,7 +481,7 @@ fn resolve(expr: &str, constants: &HashMap<String, String>) -> Option<String> {
             static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| re(r"\$?\{\s*([\w.]+)\s*\}"));
             let out = PLACEHOLDER.replace_all(&l, |c: &regex::Captures<'_>| {
                 super::last_identifier(&c[1])
-                    .and_then(|n| constants.get(n).cloned())
+                    .and_then(|n| constants.constant(n))
                     .unwrap_or_else(|| c[0].to_string())
             });
             return Some(out.into_owned());
@@ -485,7 +495,7 @@ fn resolve(expr: &str, constants: &HashMap<String, String>) -> Option<String> {
         }
     }
     let name = super::last_identifier(e)?;
-    constants.get(name).cloned()
+    constants.constant(name)
 }
 
 /// The value of a keyword argument (`prefix=…`) or object property (`prefix: …`).
@@ -530,6 +540,19 @@ fn idents(text: &str) -> Vec<String> {
         .collect();
     out.dedup();
     out
+}
+
+/// A Django route as a path: `^api/v1/items/(?P<pk>[0-9]+)/$` → `/api/v1/items/{pk}`.
+fn django_path(raw: &str) -> String {
+    static GROUP: LazyLock<Regex> = LazyLock::new(|| re(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>"));
+    let named = GROUP.replace_all(raw, |c: &regex::Captures<'_>| {
+        format!("{{{}}}", c.get(1).or(c.get(2)).map_or("", |m| m.as_str()))
+    });
+    let plain: String = named
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .replace('\\', "");
+    format!("/{}", plain.trim_start_matches('/'))
 }
 
 /// End of a method chain starting at `from` (`.a(…).b(…)`), for actix scopes and resources.
@@ -605,18 +628,13 @@ fn push_route(ex: &mut Extracted, code: &Code, source: usize, f: Found<'_>) {
             handler: f.handler,
             by_reference: f.by_reference,
             versioned: false,
+            page: false,
         },
         f.receiver.map(str::to_string),
     ));
 }
 
-fn python(
-    ex: &mut Extracted,
-    src: &Source<'_>,
-    code: &Code,
-    i: usize,
-    k: &HashMap<String, String>,
-) {
+fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
     for c in PY_DECORATOR.captures_iter(text) {
         let (Some(m), Some(recv)) = (c.get(0), c.get(1)) else {
@@ -776,7 +794,7 @@ fn python(
                     i,
                     Found {
                         at,
-                        path: format!("/{path}"),
+                        path: django_path(&path),
                         receiver: None,
                         handler: (at, close),
                         by_reference: true,
@@ -841,7 +859,7 @@ fn python(
     }
 }
 
-fn js(ex: &mut Extracted, code: &Code, i: usize, k: &HashMap<String, String>) {
+fn js(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
     for c in JS_VERB.captures_iter(text) {
         let (Some(m), Some(recv), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
@@ -1031,7 +1049,7 @@ fn js(ex: &mut Extracted, code: &Code, i: usize, k: &HashMap<String, String>) {
     }
 }
 
-fn go(ex: &mut Extracted, code: &Code, i: usize, k: &HashMap<String, String>) {
+fn go(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
     for c in GO_ROUTE.captures_iter(text) {
         let (Some(m), Some(recv), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
@@ -1091,7 +1109,7 @@ fn go(ex: &mut Extracted, code: &Code, i: usize, k: &HashMap<String, String>) {
     }
 }
 
-fn rust(ex: &mut Extracted, code: &Code, i: usize, k: &HashMap<String, String>) {
+fn rust(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
     for c in RUST_CALL.captures_iter(text) {
         let (Some(m), Some(kind)) = (c.get(0), c.get(1)) else {
@@ -1207,13 +1225,16 @@ fn rust(ex: &mut Extracted, code: &Code, i: usize, k: &HashMap<String, String>) 
     }
 }
 
-fn jvm(ex: &mut Extracted, code: &Code, i: usize, syntax: Syntax, k: &HashMap<String, String>) {
+fn jvm(ex: &mut Extracted, code: &Code, i: usize, syntax: Syntax, k: &Corpus<'_>) {
     let text = code.code();
     if text.contains("@FeignClient") || text.contains("@HttpExchange") {
         // Declarative HTTP clients use the same annotations for calls they make.
         return;
     }
     let mut class_prefix: Option<(usize, String)> = None;
+    // Spring MVC `@Controller` classes without `@ResponseBody` render views: their routes are
+    // pages, not API.
+    let mut page_class = false;
     for c in JVM_MAPPING.captures_iter(text) {
         let (Some(m), Some(kind)) = (c.get(0), c.get(1)) else {
             continue;
@@ -1239,6 +1260,13 @@ fn jvm(ex: &mut Extracted, code: &Code, i: usize, syntax: Syntax, k: &HashMap<St
             })
             .unwrap_or_default();
         let class_level = CLASS_AFTER.is_match(&code.bare()[close.min(text.len())..]);
+        if class_level && matches!(kind, "RestController" | "Controller") {
+            let from = text[..m.start()].rfind(['}', ';']).map_or(0, |p| p + 1);
+            let to = text[m.end()..]
+                .find('{')
+                .map_or(text.len(), |p| m.end() + p);
+            page_class = kind == "Controller" && !text[from..to].contains("@ResponseBody");
+        }
         if class_level {
             if matches!(kind, "RestController" | "Controller")
                 && path.is_empty()
@@ -1279,6 +1307,13 @@ fn jvm(ex: &mut Extracted, code: &Code, i: usize, syntax: Syntax, k: &HashMap<St
                 by_reference: false,
             },
         );
+        if page_class {
+            let handler = &text[m.start()..body.1.min(text.len())];
+            let api = handler.contains("@ResponseBody") || handler.contains("ResponseEntity");
+            if let Some((r, _)) = ex.routes.last_mut() {
+                r.page = !api;
+            }
+        }
     }
     if let Some((from, p)) = class_prefix {
         ex.file_prefix.push((i, from, usize::MAX, p));
@@ -1363,26 +1398,163 @@ fn jvm_context_path(repo: &Repo, ex: &mut Extracted) -> Option<(String, u32, Str
     None
 }
 
-/// Extracts every route of the service's production code (main language).
-pub fn extract(repo: &Repo) -> RouteMap<'_> {
-    let sources = super::sources(repo, Scope::Production);
-    let codes: Vec<Code> = sources.par_iter().map(Source::masked).collect();
-    let constants = string_constants(&sources, &codes);
-    let mut ex = Extracted::default();
-    for (i, (src, code)) in sources.iter().zip(&codes).enumerate() {
-        match src.syntax {
-            Syntax::Python => python(&mut ex, src, code, i, &constants),
-            Syntax::Js => js(&mut ex, code, i, &constants),
-            Syntax::Go => go(&mut ex, code, i, &constants),
-            Syntax::Rust => rust(&mut ex, code, i, &constants),
-            Syntax::Java | Syntax::Kotlin => jvm(&mut ex, code, i, src.syntax, &constants),
+/// A decorator line that calls a route method: `@app.get(`, `@router.post (`, `@bp.route(`.
+fn decorator_route_hint(text: &str) -> bool {
+    const METHODS: &[&str] = &[
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "head",
+        "options",
+        "trace",
+        "api_route",
+        "route",
+        "websocket",
+        "view",
+    ];
+    text.match_indices('@').any(|(i, _)| {
+        let line_start = text[..i].rfind('\n').map_or(0, |p| p + 1);
+        if !text[line_start..i].trim().is_empty() {
+            return false;
+        }
+        let rest = &text[i + 1..];
+        let head = rest.split(['(', '\n']).next().unwrap_or("").trim_end();
+        rest.len() > head.len()
+            && rest.as_bytes().get(head.len()) == Some(&b'(')
+            && head
+                .rsplit_once('.')
+                .is_some_and(|(_, m)| METHODS.contains(&m))
+    })
+}
+
+/// Whether a file may declare routes: a route pattern of its syntax matches the raw text
+/// (comments included: this only decides which files are worth masking). Each pattern runs
+/// only when a word it cannot match without is present, which keeps this at substring speed.
+fn may_route(src: &Source<'_>) -> bool {
+    let t = src.text;
+    let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    match src.syntax {
+        Syntax::Python => {
+            decorator_route_hint(t)
+                || (any(&[
+                    "add_api_route",
+                    "add_url_rule",
+                    "add_route",
+                    "add_get",
+                    "add_post",
+                    "add_put",
+                    "add_patch",
+                    "add_delete",
+                    "websocket_route",
+                    ".register",
+                ]) && PY_CALL_ROUTE.is_match(t))
+                || (any(&["Route", "Mount", "Host"]) && PY_STARLETTE.is_match(t))
+                || (t.contains("web.") && PY_AIOHTTP.is_match(t))
+                || (any(&[
+                    "Router",
+                    "Blueprint",
+                    "Namespace",
+                    "NinjaAPI",
+                    "Api",
+                    "FastAPI",
+                    "Flask",
+                    "Quart",
+                    "Starlette",
+                    "Sanic",
+                ]) && PY_ROUTER_VAR.is_match(t))
+                || (any(&[
+                    "include_router",
+                    "register_blueprint",
+                    "add_namespace",
+                    ".mount",
+                    "add_router",
+                    "register_api",
+                ]) && PY_MOUNT.is_match(t))
+                || (t.contains("urlpatterns") && PY_DJANGO.is_match(t))
+        }
+        Syntax::Js => {
+            (any(&[
+                ".get",
+                ".post",
+                ".put",
+                ".patch",
+                ".delete",
+                ".del",
+                ".all",
+                ".head",
+                ".options",
+                ".route",
+                ".use",
+                ".register",
+            ]) && JS_VERB.is_match(t))
+                || (t.contains('@') && JS_DECORATOR.is_match(t))
+                || (any(&["setGlobalPrefix", "enableVersioning"]) && JS_GLOBAL.is_match(t))
+                || (t.contains("Router") && JS_ROUTER_VAR.is_match(t))
+        }
+        Syntax::Go => {
+            any(&[
+                ".HandleFunc",
+                ".Handle",
+                ".GET",
+                ".POST",
+                ".PUT",
+                ".PATCH",
+                ".DELETE",
+                ".HEAD",
+                ".OPTIONS",
+                ".Any",
+                ".Get",
+                ".Post",
+                ".Put",
+                ".Patch",
+                ".Delete",
+                ".Head",
+                ".Options",
+                ".All",
+                ".Group",
+                ".Route",
+                ".Mount",
+                ".PathPrefix",
+                ".Static",
+            ]) && GO_ROUTE.is_match(t)
+        }
+        Syntax::Rust => {
+            (any(&[
+                ".route", ".nest", ".at", ".mount", "resource", "scope", "path!",
+            ]) && RUST_CALL.is_match(t))
+                || (t.contains("#[") && RUST_ATTR.is_match(t))
+        }
+        Syntax::Java | Syntax::Kotlin => {
+            (t.contains('@') && JVM_MAPPING.is_match(t))
+                || (any(&[
+                    "get", "post", "put", "patch", "delete", "head", "options", "route",
+                ]) && KTOR.is_match(t))
+                || (any(&["GET", "POST", "PUT", "PATCH", "DELETE"]) && JVM_FUNCTIONAL.is_match(t))
         }
     }
-    let functions = function_index(&sources, &codes);
+}
+
+/// Extracts every route of the service's production code (main language).
+pub fn extract(repo: &Repo) -> RouteMap<'_> {
+    let corpus = Corpus::new(super::sources(repo, Scope::Production));
+    let mut ex = Extracted::default();
+    for (i, src) in corpus.sources.iter().enumerate() {
+        if !may_route(src) {
+            continue;
+        }
+        let code = corpus.code(i);
+        match src.syntax {
+            Syntax::Python => python(&mut ex, src, code, i, &corpus),
+            Syntax::Js => js(&mut ex, code, i, &corpus),
+            Syntax::Go => go(&mut ex, code, i, &corpus),
+            Syntax::Rust => rust(&mut ex, code, i, &corpus),
+            Syntax::Java | Syntax::Kotlin => jvm(&mut ex, code, i, src.syntax, &corpus),
+        }
+    }
     let mut map = RouteMap {
-        sources,
-        codes,
-        functions,
+        corpus,
         routes: Vec::new(),
         mounts: Vec::new(),
         global_version: None,
@@ -1393,7 +1565,7 @@ pub fn extract(repo: &Repo) -> RouteMap<'_> {
     }
     for (s, line, p) in &ex.globals {
         if has_version(p) && map.global_version.is_none() {
-            map.global_version = Some((map.sources[*s].path.to_string(), *line, p.clone()));
+            map.global_version = Some((map.corpus.sources[*s].path.to_string(), *line, p.clone()));
         }
     }
     resolve_versions(&mut map, ex);
@@ -1431,10 +1603,10 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
     let mut evidence: Option<(String, u32, String)> = None;
     for v in &vars {
         if has_version(&v.prefix) && evidence.is_none() {
-            let code = &map.codes[v.source];
+            let code = map.corpus.code(v.source);
             let at = code.code().find(&v.var).unwrap_or(0);
             evidence = Some((
-                map.sources[v.source].path.to_string(),
+                map.corpus.sources[v.source].path.to_string(),
                 code.line(at),
                 v.prefix.clone(),
             ));
@@ -1442,21 +1614,19 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
     }
     for (s, _, _, p) in &file_prefix {
         if has_version(p) && evidence.is_none() {
-            evidence = Some((map.sources[*s].path.to_string(), 0, p.clone()));
+            evidence = Some((map.corpus.sources[*s].path.to_string(), 0, p.clone()));
         }
     }
     let enclosing = |map: &RouteMap<'_>, source: usize, at: usize| -> Vec<String> {
-        map.functions
+        map.corpus
+            .functions_in(source)
             .iter()
-            .filter(|(_, defs)| {
-                defs.iter()
-                    .any(|d| d.source == source && d.body.0 <= at && at < d.body.1)
-            })
+            .filter(|(_, d)| d.body.0 <= at && at < d.body.1)
             .map(|(n, _)| n.clone())
             .collect()
     };
     let module_names = |map: &RouteMap<'_>, source: usize| -> Vec<String> {
-        let rel = map.sources[source].rel;
+        let rel = map.corpus.sources[source].rel;
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let stem = name.split('.').next().unwrap_or(name);
         let mut names = vec![super::module_of(rel).to_string(), stem.to_string()];
@@ -1495,9 +1665,9 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             if evidence.is_none()
                 && let Some(p) = mount.path.as_ref().filter(|p| has_version(p))
             {
-                let code = &map.codes[mount.source];
+                let code = map.corpus.code(mount.source);
                 evidence = Some((
-                    map.sources[mount.source].path.to_string(),
+                    map.corpus.sources[mount.source].path.to_string(),
                     code.line(mount.at),
                     p.clone(),
                 ));
@@ -1506,7 +1676,11 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             for r in &mount.refs {
                 vers_vars.insert((mount.source, r.clone()));
                 vers_names.insert(r.clone());
-                for m in imported_modules(&map.sources[mount.source], &map.codes[mount.source], r) {
+                for m in imported_modules(
+                    &map.corpus.sources[mount.source],
+                    map.corpus.code(mount.source),
+                    r,
+                ) {
                     vers_names.insert(m);
                 }
             }
@@ -1514,7 +1688,7 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
         // A versioned router passed to a function: `register_routes(v1)`, `items.Routes(v1)`.
         let vv: Vec<(usize, String)> = vers_vars.iter().cloned().collect();
         for (s, var) in vv {
-            let code = &map.codes[s];
+            let code = map.corpus.code(s);
             static CALL_WITH: LazyLock<Regex> =
                 LazyLock::new(|| re(r"([A-Za-z_][\w.]*)\s*\(([^()]*)\)"));
             for c in CALL_WITH.captures_iter(code.bare()) {
@@ -1545,7 +1719,7 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             .map(String::as_str)
             .unwrap_or("");
         r.full = join(&[class, var, &r.path]);
-        let rel = map.sources[r.source].rel;
+        let rel = map.corpus.sources[r.source].rel;
         r.versioned = map.global_version.is_some()
             || has_version(&r.full)
             || receiver
@@ -1557,14 +1731,15 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             || enclosing(map, r.source, r.at)
                 .iter()
                 .any(|f| vers_names.contains(f))
-            || handler_fn_name(&map.codes[r.source], r).is_some_and(|f| vers_names.contains(&f))
+            || handler_fn_name(map.corpus.code(r.source), r)
+                .is_some_and(|f| vers_names.contains(&f))
             || module_names(map, r.source)
                 .iter()
                 .any(|n| vers_names.contains(n))
             || rel.split('/').rev().skip(1).any(has_version_dir);
         if r.versioned && evidence.is_none() && has_version(&r.full) {
             evidence = Some((
-                map.sources[r.source].path.to_string(),
+                map.corpus.sources[r.source].path.to_string(),
                 r.line,
                 r.full.clone(),
             ));
@@ -1719,9 +1894,41 @@ mod tests {
     }
 
     #[test]
+    fn decorator_hints_find_route_decorators_only() {
+        assert!(decorator_route_hint(
+            "x = 1\n@app.get('/x')\ndef f(): pass\n"
+        ));
+        assert!(decorator_route_hint(
+            "class A:\n    @router.post(\n        '/x')\n"
+        ));
+        assert!(!decorator_route_hint(
+            "@pytest.fixture()\ndef f(): pass\nd.get('x')\n"
+        ));
+        assert!(!decorator_route_hint("email = 'a@b.get(x)'\n"));
+    }
+
+    #[test]
+    fn django_regex_routes_become_paths() {
+        assert_eq!(
+            django_path(r"^api/v1/items/(?P<pk>[0-9]+)/$"),
+            "/api/v1/items/{pk}/"
+        );
+        assert_eq!(
+            django_path(r"^\.well-known/jwks.json$"),
+            "/.well-known/jwks.json"
+        );
+        assert_eq!(django_path("items/<int:pk>/"), "/items/{pk}/");
+    }
+
+    #[test]
     fn literals_and_constants_resolve() {
-        let mut k = HashMap::new();
-        k.insert("API_V1".to_string(), "/api/v1".to_string());
+        let src = Source {
+            path: "c.py",
+            rel: "c.py",
+            syntax: Syntax::Python,
+            text: "API_V1 = \"/api/v1\"\n",
+        };
+        let k = Corpus::new(vec![src]);
         assert_eq!(resolve("\"/x\"", &k).as_deref(), Some("/x"));
         assert_eq!(resolve("settings.API_V1", &k).as_deref(), Some("/api/v1"));
         assert_eq!(
