@@ -291,6 +291,10 @@ pub struct AuditArgs {
     #[arg(long, default_value_t = new_service::repo::DEFAULT_MAX_FILE_SIZE, value_name = "BYTES")]
     pub max_file_size: u64,
 
+    /// Print how long reading the repository and each check took, to stderr.
+    #[arg(long)]
+    pub timings: bool,
+
     /// Audit as of this date (YYYY-MM-DD) for end-of-life tables [default: today].
     #[arg(long, env = "NEW_SERVICE_TODAY", value_name = "DATE", hide = true)]
     pub today: Option<String>,

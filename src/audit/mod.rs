@@ -19,9 +19,12 @@ pub mod secrets;
 pub mod source;
 pub mod waivers;
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 use crate::repo::Repo;
+use source::routes::RouteMap;
 
 pub use checklist::{Checklist, ChecklistError, Item};
 pub use run::{AuditOptions, Report, Summary};
@@ -174,22 +177,47 @@ impl Outcome {
     }
 }
 
-/// Facts a check may need beside the repository.
-#[derive(Debug, Clone)]
-pub struct Context {
+/// What the checks of one audit share beside the repository: facts gathered before they run,
+/// and views derived from the repository once, on first use, for every check that reads them
+/// (the route map is read by three checks and costs more than reading the files).
+pub struct Context<'r> {
     /// The audit date (for end-of-life tables), as (year, month, day).
     pub today: (i32, u32, u32),
     /// Repository settings on the hosting service, looked up once before the checks run.
     pub remote: remote::RemoteFacts,
+    repo: &'r Repo,
+    routes: OnceLock<RouteMap<'r>>,
 }
 
-impl Context {
-    /// A context for an offline audit on the given date.
-    pub fn offline(today: (i32, u32, u32)) -> Self {
+impl<'r> Context<'r> {
+    pub fn new(repo: &'r Repo, today: (i32, u32, u32), remote: remote::RemoteFacts) -> Self {
         Context {
             today,
-            remote: remote::RemoteFacts::default(),
+            remote,
+            repo,
+            routes: OnceLock::new(),
         }
+    }
+
+    /// A context for an offline audit on the given date.
+    pub fn offline(repo: &'r Repo, today: (i32, u32, u32)) -> Self {
+        Context::new(repo, today, remote::RemoteFacts::default())
+    }
+
+    /// The HTTP routes of the service's production code, extracted once per audit.
+    pub fn routes(&self) -> &RouteMap<'r> {
+        self.routes
+            .get_or_init(|| source::routes::extract(self.repo))
+    }
+}
+
+impl std::fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("today", &self.today)
+            .field("remote", &self.remote)
+            .field("repo", &self.repo.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -199,7 +227,7 @@ pub trait Check: Send + Sync {
     fn id(&self) -> &'static str;
     /// The doc comment: what it checks, why it matters, how to fix it.
     fn docs(&self) -> &'static str;
-    fn run(&self, repo: &Repo, ctx: &Context) -> Outcome;
+    fn run(&self, repo: &Repo, ctx: &Context<'_>) -> Outcome;
 }
 
 /// Declares a built-in check: a unit struct whose doc comment becomes its documentation (so
@@ -231,7 +259,7 @@ macro_rules! declare_check {
             fn run(
                 &self,
                 repo: &$crate::repo::Repo,
-                ctx: &$crate::audit::Context,
+                ctx: &$crate::audit::Context<'_>,
             ) -> $crate::audit::Outcome {
                 $run(repo, ctx)
             }

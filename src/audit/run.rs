@@ -7,11 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::checklist::{Checklist, Implementation};
+use super::remote::RemoteFacts;
 use super::waivers::Waivers;
 use super::{Context, Level, Location, Outcome, Severity, Status};
 use crate::repo::Repo;
@@ -28,7 +30,10 @@ pub struct AuditOptions {
     pub only: Vec<String>,
     /// Do not run these ids.
     pub skip: Vec<String>,
-    pub context: Context,
+    /// The audit date (for end-of-life tables), as (year, month, day).
+    pub today: (i32, u32, u32),
+    /// Repository settings looked up before the run (remote checks read them).
+    pub remote: RemoteFacts,
 }
 
 /// One check's result, as every output format sees it.
@@ -54,6 +59,10 @@ pub struct CheckResult {
     /// A repository-settings check (reported beside the level).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub remote: bool,
+    /// Wall time the check took (shown by `audit --timings`; not part of any report format,
+    /// which stay reproducible).
+    #[serde(skip)]
+    pub elapsed: Duration,
 }
 
 impl CheckResult {
@@ -126,27 +135,30 @@ pub fn run(
         .filter(|i| options.only.is_empty() || options.only.contains(&i.id))
         .filter(|i| !options.skip.contains(&i.id))
         .collect();
-    let outcomes: Vec<Outcome> = selected
+    let context = Context::new(repo, options.today, options.remote.clone());
+    let outcomes: Vec<(Outcome, Duration)> = selected
         .par_iter()
         .map(|item| {
+            let started = Instant::now();
             let result = catch_unwind(AssertUnwindSafe(|| match &item.implementation {
-                Implementation::Builtin(check) => check.run(repo, &options.context),
+                Implementation::Builtin(check) => check.run(repo, &context),
                 Implementation::Rule(rule) => rule.run(repo),
             }));
-            result.unwrap_or_else(|panic| {
+            let outcome = result.unwrap_or_else(|panic| {
                 let what = panic
                     .downcast_ref::<&str>()
                     .map(|s| (*s).to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
                 Outcome::error(format!("the check crashed: {what}; please report this bug"))
-            })
+            });
+            (outcome, started.elapsed())
         })
         .collect();
     let results: Vec<CheckResult> = selected
         .iter()
         .zip(outcomes)
-        .map(|(item, outcome)| {
+        .map(|(item, (outcome, elapsed))| {
             let remote = checklist.stage(&item.stage).is_some_and(|s| s.remote);
             CheckResult {
                 id: item.id.clone(),
@@ -162,6 +174,7 @@ pub fn run(
                 waived: waivers.reason(&item.id).map(str::to_string),
                 informational: item.level > options.level,
                 remote,
+                elapsed,
             }
         })
         .collect();

@@ -5,13 +5,13 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context as _, bail};
 use new_service::audit::checklist::Implementation;
 use new_service::audit::remote::{self, RemoteFacts};
 use new_service::audit::waivers::Waivers;
-use new_service::audit::{AuditOptions, Checklist, Context, Level, run};
+use new_service::audit::{AuditOptions, Checklist, Level, run};
 use new_service::repo::{Repo, RepoOptions};
 use new_service::report::{self, Format};
 
@@ -33,12 +33,14 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let progress = Progress::start();
+    let started = Instant::now();
     let repo = Repo::open(
         &args.path,
         &RepoOptions {
             max_file_size: args.max_file_size,
         },
     )?;
+    let opened = started.elapsed();
     let waivers = Waivers::load(&repo, &checklist).map_err(anyhow::Error::msg)?;
     let remote = if args.offline {
         RemoteFacts::NotGathered("not looked up (--offline)".into())
@@ -50,10 +52,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         level,
         only: args.only,
         skip: args.skip,
-        context: Context { today, remote },
+        today,
+        remote,
     };
+    let checks_started = Instant::now();
     let report = run::run(&repo, &checklist, &waivers, &options);
     progress.stop();
+    if args.timings {
+        print_timings(&repo, &report, opened, checks_started.elapsed());
+    }
 
     match &args.output {
         Some(path) => {
@@ -74,6 +81,27 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Where the audit's time went: reading the repository, then the checks, slowest first.
+fn print_timings(repo: &Repo, report: &run::Report, opened: Duration, checks: Duration) {
+    let mut err = anstream::stderr().lock();
+    let files = repo.files().count();
+    let _ = writeln!(
+        err,
+        "{BOLD}timings{BOLD:#}  read {files} files in {:.1} ms; checks ran in {:.1} ms (in parallel)",
+        ms(opened),
+        ms(checks)
+    );
+    let mut results: Vec<_> = report.results.iter().collect();
+    results.sort_by(|a, b| b.elapsed.cmp(&a.elapsed));
+    for r in results {
+        let _ = writeln!(err, "  {:>9.1} ms  {}", ms(r.elapsed), r.id);
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 pub fn explain(id: &str, checklist: &str) -> anyhow::Result<ExitCode> {

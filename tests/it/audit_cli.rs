@@ -201,6 +201,41 @@ fn fail_on_never_exits_0_despite_failures() {
 }
 
 #[test]
+fn timings_go_to_stderr_one_line_per_check_and_leave_the_report_alone() {
+    let (_tmp, root) = formats_repo();
+    let out = new_service()
+        .args([
+            "audit",
+            "--timings",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--only", "docs.readme,vcs.git"])
+        .arg(&root)
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"].as_array().unwrap().len(), 2);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("elapsed"));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("timings  read "), "{err}");
+    let lines: Vec<&str> = err.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    for id in ["docs.readme", "vcs.git"] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.trim_end().ends_with(&format!(" ms  {id}"))),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn level_makes_higher_checks_informational() {
     let (_tmp, root) = formats_repo();
     // Only bronze counts: docs.changelog (bronze) still fails the run.

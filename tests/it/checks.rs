@@ -25,7 +25,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use new_service::audit::{AuditOptions, Checklist, Context, Level, Report, registry, run};
+use new_service::audit::{AuditOptions, Checklist, Level, Report, registry, run};
 use new_service::repo::{Repo, RepoOptions};
 use serde::Deserialize;
 
@@ -191,7 +191,8 @@ fn run_case(checklist: &Checklist, id: &str, case: &Path) -> Vec<String> {
         level: Level::Gold,
         only: vec![id.to_string()],
         skip: vec![],
-        context: Context::offline(parse_date(expect.today.as_deref().unwrap_or("2026-11-22"))),
+        today: parse_date(expect.today.as_deref().unwrap_or("2026-11-22")),
+        remote: Default::default(),
     };
     let report: Report = run::run(&repo, checklist, &Default::default(), &options);
     let Some(result) = report.results.first() else {

@@ -59,7 +59,7 @@ const DJANGO_API: &[&str] = &[
     "django-piston",
 ];
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let stack = repo.stack();
     if stack.language.is_none() {
         return Outcome::skip("no backend source or manifest found");
@@ -69,7 +69,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             "a Django site without an API framework (Django REST framework, django-ninja): its routes are pages, not a versioned API",
         );
     }
-    let map = routes::extract(repo);
+    let map = ctx.routes();
     // A root route ("/") is the index of an app, unless it is mounted under a version (an
     // Express router's "/" mounted at /api/v1/items is the collection route). GraphQL
     // evolves its schema instead of its URL, and server-rendered pages are not API.

@@ -40,12 +40,12 @@ crate::declare_check! {
 static TERMINUS: LazyLock<Regex> =
     LazyLock::new(|| re(r#"healthChecks\s*:\s*\{[^}]*?["'`](/[\w/.-]*)["'`]\s*:"#));
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let stack = repo.stack();
     if stack.language.is_none() {
         return Outcome::skip("no backend source or manifest found");
     }
-    let map = routes::extract(repo);
+    let map = ctx.routes();
     if let Some(out) = found(&map) {
         return out;
     }

@@ -63,12 +63,12 @@ static GO_HEALTH_LIBS: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let Some(db) = repo.database() else {
         return Outcome::skip("no database is used, so readiness has no dependency to check");
     };
     let stack = repo.stack();
-    let map = routes::extract(repo);
+    let map = ctx.routes();
     if let Some(out) = library(repo) {
         return out;
     }

@@ -141,7 +141,7 @@ mod tests {
                 .map(|(p, t)| (p.to_string(), t.to_string()))
                 .collect(),
         );
-        check(&repo, &Context::offline((2026, 11, 22)))
+        check(&repo, &Context::offline(&repo, (2026, 11, 22)))
     }
 
     #[test]

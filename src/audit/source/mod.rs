@@ -14,6 +14,7 @@ pub mod routes;
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex, OnceLock};
 
+use rayon::prelude::*;
 use regex::Regex;
 
 pub use lexer::{Masked, Syntax};
@@ -543,6 +544,7 @@ const NOT_FUNCTIONS: &[&str] = &[
     "try",
     "with",
     "function",
+    "func",
     "constructor",
     "super",
     "synchronized",
@@ -587,6 +589,7 @@ pub struct Corpus<'a> {
     pub sources: Vec<Source<'a>>,
     codes: Vec<OnceLock<Code>>,
     functions: Vec<OnceLock<Vec<(String, FnDef)>>>,
+    index: OnceLock<HashMap<String, Vec<FnDef>>>,
     constants: Mutex<HashMap<String, Option<String>>>,
 }
 
@@ -597,6 +600,7 @@ impl<'a> Corpus<'a> {
             sources,
             codes: (0..n).map(|_| OnceLock::new()).collect(),
             functions: (0..n).map(|_| OnceLock::new()).collect(),
+            index: OnceLock::new(),
             constants: Mutex::new(HashMap::new()),
         }
     }
@@ -619,25 +623,32 @@ impl<'a> Corpus<'a> {
         self.functions[i].get_or_init(|| functions_of(i, self.sources[i].syntax, self.code(i)))
     }
 
-    /// Definitions of a function name anywhere in the corpus (files that do not contain the
-    /// name are never masked).
-    pub fn find_function(&self, name: &str) -> Vec<FnDef> {
-        let mut out = Vec::new();
-        for (i, src) in self.sources.iter().enumerate() {
-            if !src.text.contains(name) {
-                continue;
+    /// Definitions of a function name anywhere in the corpus, in file order (at most 17: a name
+    /// defined more often than that is too common to follow).
+    ///
+    /// The first lookup indexes every file's definitions, masking the files in parallel; later
+    /// lookups are a hash probe. (Scanning the corpus per lookup made route checks quadratic:
+    /// one lookup per handler.)
+    pub fn find_function(&self, name: &str) -> &[FnDef] {
+        let index = self.index.get_or_init(|| {
+            (0..self.len()).into_par_iter().for_each(|i| {
+                self.functions_in(i);
+            });
+            let mut index: HashMap<String, Vec<FnDef>> = HashMap::new();
+            for i in 0..self.len() {
+                for (n, def) in self.functions_in(i) {
+                    match index.get_mut(n.as_str()) {
+                        Some(defs) if defs.len() < 17 => defs.push(def.clone()),
+                        Some(_) => {}
+                        None => {
+                            index.insert(n.clone(), vec![def.clone()]);
+                        }
+                    }
+                }
             }
-            out.extend(
-                self.functions_in(i)
-                    .iter()
-                    .filter(|(n, _)| n == name)
-                    .map(|(_, d)| d.clone()),
-            );
-            if out.len() > 16 {
-                break;
-            }
-        }
-        out
+            index
+        });
+        index.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The value of a string constant (`API_V1_STR = "/api/v1"`, `const PREFIX = '/v2'`,
@@ -695,12 +706,30 @@ pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
     let mut out: Vec<&str> = pattern
         .captures_iter(bare)
         .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+        .filter(|m| all_names || !is_definition(bare, m.start()))
         .map(|m| m.as_str())
         .filter(|n| !NOT_FUNCTIONS.contains(n))
         .collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Whether the name at `at` is the one a definition introduces (`def ready(`, `fn ready(`,
+/// `function ready(`, Go's `func (s *Server) Ready(`): a body does not call itself, and
+/// following the name would pull in every other function of that name.
+fn is_definition(bare: &str, at: usize) -> bool {
+    let line = &bare[bare[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+    let before = line.trim_end();
+    let word = before
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    if matches!(word, "def" | "fn" | "func" | "function" | "fun") {
+        return true;
+    }
+    // A Go method: `func (recv T) Name(`.
+    before.ends_with(')') && before.trim_start().starts_with("func ")
 }
 
 /// Names too common to follow: any function of that name anywhere would be pulled in.
@@ -962,6 +991,37 @@ mod tests {
         let ready = &corpus.find_function("ready")[0];
         let text = expand_calls((0, ready.body), &corpus, 2, false);
         assert!(text.contains("SELECT 1"), "{text}");
+    }
+
+    #[test]
+    fn a_definition_is_not_a_call_of_itself() {
+        let py =
+            "@router.get('/ready')\nasync def ready(db=Depends(get_db)):\n    return ping(db)\n";
+        assert_eq!(called_names(py, false), ["Depends", "get", "ping"]);
+        let go = "func (h *Handler) Ready(w http.ResponseWriter) {\n\th.store.Ping(ctx)\n}\n";
+        assert_eq!(called_names(go, false), ["Ping"]);
+        let js = "export async function ready(req, res) { await pool.query('SELECT 1') }";
+        assert_eq!(called_names(js, false), ["query"]);
+        // A handler passed by reference keeps every name it mentions.
+        assert!(called_names("get(ready)", true).contains(&"ready"));
+    }
+
+    #[test]
+    fn a_name_defined_in_two_files_is_found_in_both_in_file_order() {
+        let file = |path: &'static str| Source {
+            path,
+            rel: path,
+            syntax: Syntax::Python,
+            text: "def ping():\n    return 1\n",
+        };
+        let corpus = Corpus::new(vec![file("a.py"), file("b.py"), file("c.py")]);
+        let sources: Vec<usize> = corpus
+            .find_function("ping")
+            .iter()
+            .map(|d| d.source)
+            .collect();
+        assert_eq!(sources, [0, 1, 2]);
+        assert!(corpus.find_function("pong").is_empty());
     }
 
     #[test]
