@@ -28,8 +28,7 @@ fn run(dir: &Path, args: &[&str]) -> Result<String, GitError> {
             args: args.join(" "),
             stderr: String::from_utf8_lossy(&output.stderr)
                 .lines()
-                .filter(|l| !l.trim().is_empty())
-                .last()
+                .rfind(|l| !l.trim().is_empty())
                 .unwrap_or("no output")
                 .to_string(),
         })

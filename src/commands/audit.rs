@@ -94,7 +94,7 @@ fn print_timings(repo: &Repo, report: &run::Report, opened: Duration, checks: Du
         ms(checks)
     );
     let mut results: Vec<_> = report.results.iter().collect();
-    results.sort_by(|a, b| b.elapsed.cmp(&a.elapsed));
+    results.sort_by_key(|r| std::cmp::Reverse(r.elapsed));
     for r in results {
         let _ = writeln!(err, "  {:>9.1} ms  {}", ms(r.elapsed), r.id);
     }
@@ -205,13 +205,17 @@ impl Progress {
                 let mut i = 0;
                 let mut shown = false;
                 while !done.load(Ordering::Relaxed) {
-                    eprint!("\r{} auditing…", frames[i % frames.len()]);
+                    let _ = write!(
+                        std::io::stderr(),
+                        "\r{} auditing…",
+                        frames[i % frames.len()]
+                    );
                     shown = true;
                     i += 1;
                     std::thread::sleep(Duration::from_millis(80));
                 }
                 if shown {
-                    eprint!("\r\x1b[2K");
+                    let _ = write!(std::io::stderr(), "\r\x1b[2K");
                 }
             })
         });

@@ -46,7 +46,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         return Outcome::skip("no backend source or manifest found");
     }
     let map = ctx.routes();
-    if let Some(out) = found(&map) {
+    if let Some(out) = found(map) {
         return out;
     }
     if let Some((path, what)) = routes::framework_health(repo) {

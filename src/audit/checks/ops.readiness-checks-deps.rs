@@ -114,7 +114,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         };
         return Outcome::fail(format!(
             "readiness endpoint {} {what}; run `SELECT 1` with a short timeout and answer 503 when it fails",
-            describe(&map, r)
+            describe(map, r)
         ))
         .at(path, r.line);
     }
@@ -122,7 +122,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         "no readiness endpoint checks the database ({}){}; add GET /readyz that runs `SELECT 1` with a short timeout and answers 503 when it fails",
         db.engine.name(),
         match health.first() {
-            Some(r) => format!(", and the liveness endpoint {} does not", describe(&map, r)),
+            Some(r) => format!(", and the liveness endpoint {} does not", describe(map, r)),
             None => String::new(),
         }
     ));
