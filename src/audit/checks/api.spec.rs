@@ -197,7 +197,7 @@ fn committed_document(repo: &Repo) -> Option<(String, u32, &'static str)> {
                 return None;
             }
             let text = f.text()?;
-            let head = &text[..text.len().min(4096)];
+            let head = &text[..text.floor_char_boundary(4096)];
             let c = SPEC_KEY.captures(head)?;
             let kind = if &c[1] == "openapi" {
                 "OpenAPI"

@@ -30,7 +30,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::config::{self, Role};
-use super::{Code, Corpus, Scope, Source, Syntax, re};
+use super::{CapturesEach as _, Code, Corpus, Scope, Source, Syntax, re};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
 
@@ -636,7 +636,7 @@ fn push_route(ex: &mut Extracted, code: &Code, source: usize, f: Found<'_>) {
 
 fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
-    for c in PY_DECORATOR.captures_iter(text) {
+    for c in PY_DECORATOR.captures_each(text) {
         let (Some(m), Some(recv)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -665,7 +665,7 @@ fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpu
             },
         );
     }
-    for c in PY_CALL_ROUTE.captures_iter(text) {
+    for c in PY_CALL_ROUTE.captures_each(text) {
         let (Some(m), Some(recv), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -825,7 +825,7 @@ fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpu
             parent: None,
         });
     }
-    for c in PY_MOUNT.captures_iter(text) {
+    for c in PY_MOUNT.captures_each(text) {
         let (Some(m), Some(recv), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -861,7 +861,7 @@ fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpu
 
 fn js(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
-    for c in JS_VERB.captures_iter(text) {
+    for c in JS_VERB.captures_each(text) {
         let (Some(m), Some(recv), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -1051,7 +1051,7 @@ fn js(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
 
 fn go(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
-    for c in GO_ROUTE.captures_iter(text) {
+    for c in GO_ROUTE.captures_each(text) {
         let (Some(m), Some(recv), Some(method)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -1691,7 +1691,7 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             let code = map.corpus.code(s);
             static CALL_WITH: LazyLock<Regex> =
                 LazyLock::new(|| re(r"([A-Za-z_][\w.]*)\s*\(([^()]*)\)"));
-            for c in CALL_WITH.captures_iter(code.bare()) {
+            for c in CALL_WITH.captures_each(code.bare()) {
                 let args_text = &c[2];
                 if IDENT.find_iter(args_text).any(|m| m.as_str() == var) {
                     for n in c[1].split('.') {
