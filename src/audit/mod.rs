@@ -24,7 +24,9 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::repo::Repo;
+use source::models::Table;
 use source::routes::RouteMap;
+use source::{Scope, Syntax};
 
 pub use checklist::{Checklist, ChecklistError, Item};
 pub use run::{AuditOptions, Report, Summary};
@@ -187,6 +189,7 @@ pub struct Context<'r> {
     pub remote: remote::RemoteFacts,
     repo: &'r Repo,
     routes: OnceLock<RouteMap<'r>>,
+    orm_tables: OnceLock<Vec<Table>>,
 }
 
 impl<'r> Context<'r> {
@@ -196,6 +199,7 @@ impl<'r> Context<'r> {
             remote,
             repo,
             routes: OnceLock::new(),
+            orm_tables: OnceLock::new(),
         }
     }
 
@@ -208,6 +212,26 @@ impl<'r> Context<'r> {
     pub fn routes(&self) -> &RouteMap<'r> {
         self.routes
             .get_or_init(|| source::routes::extract(self.repo))
+    }
+
+    /// The ORM model definitions of the service (see [`source::models::orm_tables`]), read
+    /// once per audit: every language's are read, and `Production` keeps the main language's
+    /// (and Prisma schemas, which belong to no language).
+    pub fn orm_tables(&self, scope: Scope) -> Vec<Table> {
+        let all = self
+            .orm_tables
+            .get_or_init(|| source::models::orm_tables(self.repo, Scope::AllLanguages));
+        match scope {
+            Scope::AllLanguages => all.clone(),
+            Scope::Production => {
+                let wanted = self.repo.stack().language.map_or(&[][..], source::syntaxes);
+                all.iter()
+                    .filter(|t| Syntax::of(&t.rel).is_none_or(|s| wanted.contains(&s)))
+                    .cloned()
+                    .collect()
+            }
+            Scope::Tests => source::models::orm_tables(self.repo, Scope::Tests),
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::audit::source::Scope;
-use crate::audit::source::models::{self, Table};
+use crate::audit::source::models::Table;
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
 
@@ -66,11 +66,11 @@ fn service_of(repo: &Repo, rel: &str) -> String {
     }
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     if repo.database().is_none() {
         return Outcome::skip("no database is used");
     }
-    let tables = models::orm_tables(repo, Scope::AllLanguages);
+    let tables = ctx.orm_tables(Scope::AllLanguages);
     if tables.is_empty() {
         return Outcome::skip("no ORM model definitions found");
     }

@@ -38,11 +38,11 @@ crate::declare_check! {
     DbTimestamps, "db.timestamps", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     if repo.database().is_none() {
         return Outcome::skip("no database is used");
     }
-    let mut tables = models::orm_tables(repo, Scope::Production);
+    let mut tables = ctx.orm_tables(Scope::Production);
     let mut source = "models";
     if tables.is_empty() {
         tables = models::migration_tables(repo);

@@ -12,7 +12,7 @@ pub mod models;
 pub mod routes;
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, OnceLock};
+use std::sync::{LazyLock, OnceLock};
 
 use rayon::prelude::*;
 use regex::Regex;
@@ -614,7 +614,7 @@ pub struct Corpus<'a> {
     codes: Vec<OnceLock<Code>>,
     functions: Vec<OnceLock<Vec<(String, FnDef)>>>,
     index: OnceLock<HashMap<String, Vec<FnDef>>>,
-    constants: Mutex<HashMap<String, Option<String>>>,
+    constants: OnceLock<HashMap<String, String>>,
 }
 
 impl<'a> Corpus<'a> {
@@ -625,7 +625,7 @@ impl<'a> Corpus<'a> {
             codes: (0..n).map(|_| OnceLock::new()).collect(),
             functions: (0..n).map(|_| OnceLock::new()).collect(),
             index: OnceLock::new(),
-            constants: Mutex::new(HashMap::new()),
+            constants: OnceLock::new(),
         }
     }
 
@@ -676,49 +676,63 @@ impl<'a> Corpus<'a> {
     }
 
     /// The value of a string constant (`API_V1_STR = "/api/v1"`, `const PREFIX = '/v2'`,
-    /// `static final String BASE = "/v1"`), if one is assigned anywhere.
+    /// `static final String BASE = "/v1"`), if one is assigned anywhere: the first assignment
+    /// in file order.
+    ///
+    /// The first lookup indexes every string-constant assignment of the corpus (files masked
+    /// in parallel); later lookups are a hash probe. Route extraction resolves every argument
+    /// that is a name, and a JavaScript service calls `map.get(key)` thousands of times:
+    /// searching the corpus per name made that the audit's slowest part.
     pub fn constant(&self, name: &str) -> Option<String> {
-        if let Ok(cache) = self.constants.lock()
-            && let Some(v) = cache.get(name)
-        {
-            return v.clone();
-        }
-        let value = self.find_constant(name);
-        if let Ok(mut cache) = self.constants.lock() {
-            cache.insert(name.to_string(), value.clone());
-        }
-        value
-    }
-
-    fn find_constant(&self, name: &str) -> Option<String> {
         if name.len() < 3 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return None;
         }
-        // Cheap first: an occurrence of the name followed, on its line, by `=` and a quote.
-        let assigns = |text: &str| {
-            text.match_indices(name).take(200).any(|(i, _)| {
-                let rest = &text[i + name.len()..];
-                let line = rest.split('\n').next().unwrap_or("");
-                line.find('=')
-                    .is_some_and(|e| line[e..].contains(['"', '\'', '`']))
-            })
-        };
-        let pattern = Regex::new(&format!(
-            r#"(?m)(?:^|[\s(,{{])(?:(?:pub\s+)?(?:const|static)\s+|(?:export\s+)?(?:const|let|var)\s+|(?:public\s+|private\s+|protected\s+)?(?:static\s+)?(?:final\s+)?String\s+|(?:const\s+)?val\s+)?{name}\s*(?::\s*[\w&'\[\]. |]+?)?\s*(?::=|=)\s*(?:Field\(\s*(?:default\s*=\s*)?)?[rfbu]?["'`]([^"'`\n]*)["'`]"#
-        ))
-        .ok()?;
-        for (i, src) in self.sources.iter().enumerate() {
-            // The raw text first: only a file that assigns the name is worth masking.
-            if !assigns(src.text) || !pattern.is_match(src.text) {
-                continue;
+        let index = self.constants.get_or_init(|| {
+            let per_file: Vec<Vec<(&str, &str)>> = (0..self.len())
+                .into_par_iter()
+                .map(|i| {
+                    // Only a file that assigns a quoted value somewhere is worth masking.
+                    let text = self.sources[i].text;
+                    if !text.contains('=') || !text.contains(['"', '\'', '`']) {
+                        return Vec::new();
+                    }
+                    let code = self.code(i).code();
+                    let mut found: Vec<(&str, &str)> = Vec::new();
+                    for c in CONSTANT.captures_iter(code) {
+                        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
+                            continue;
+                        };
+                        if !found.iter().any(|(k, _)| *k == n.as_str()) {
+                            found.push((n.as_str(), v.as_str()));
+                        }
+                    }
+                    found
+                })
+                .collect();
+            let mut index: HashMap<String, String> = HashMap::new();
+            for (name, value) in per_file.into_iter().flatten() {
+                index
+                    .entry(name.to_string())
+                    .or_insert_with(|| value.to_string());
             }
-            if let Some(c) = pattern.captures(self.code(i).code()) {
-                return Some(c[1].to_string());
-            }
-        }
-        None
+            index
+        });
+        index.get(name).cloned()
     }
 }
+
+/// A string constant's assignment in any of the languages: `NAME = "v"`, `NAME: str = "v"`,
+/// `const NAME = 'v'`, `export const NAME: string = \`v\``, `pub const NAME: &str = "v"`,
+/// `static final String NAME = "v"`, `const val NAME = "v"`, Go's `NAME := "v"`, pydantic's
+/// `NAME: str = Field(default="v")`. Group 1 is the name, group 2 the value.
+static CONSTANT: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r#"(?m)(?:^|[\s(,{])(?:(?:pub\s+)?(?:const|static)\s+|(?:export\s+)?(?:const|let|var)\s+"#,
+        r#"|(?:public\s+|private\s+|protected\s+)?(?:static\s+)?(?:final\s+)?String\s+|(?:const\s+)?val\s+)?"#,
+        r#"([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[\w&'\[\]. |]+?)?\s*(?::=|=)\s*"#,
+        r#"(?:Field\(\s*(?:default\s*=\s*)?)?[rfbu]?["'`]([^"'`\n]*)["'`]"#
+    ))
+});
 
 static CALLED: LazyLock<Regex> = LazyLock::new(|| re(r"([A-Za-z_$][\w$]*)\s*(?:!\s*)?\("));
 static REFERENCED: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_$][\w$]*"));
@@ -732,11 +746,11 @@ pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
         CALLED.captures_each(bare).collect()
     }
     .into_iter()
-        .filter_map(|c| c.get(1).or_else(|| c.get(0)))
-        .filter(|m| all_names || !is_definition(bare, m.start()))
-        .map(|m| m.as_str())
-        .filter(|n| !NOT_FUNCTIONS.contains(n))
-        .collect();
+    .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+    .filter(|m| all_names || !is_definition(bare, m.start()))
+    .map(|m| m.as_str())
+    .filter(|n| !NOT_FUNCTIONS.contains(n))
+    .collect();
     out.sort_unstable();
     out.dedup();
     out
