@@ -13,6 +13,19 @@ use clap::{CommandFactory as _, Parser as _};
 use cli::{Cli, Command, GithubCommand};
 
 fn main() -> ExitCode {
+    // A bug must not print what it was reading: the default hook would quote a file's content
+    // (which may hold a secret) when a string slice fails.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = new_service::audit::run::panic_message(info.payload());
+        let _ = writeln!(
+            std::io::stderr(),
+            "new-service: internal error{at}: {message}; please report this bug"
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init(args) => commands::init::run(args).map(|()| ExitCode::SUCCESS),

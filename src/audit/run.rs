@@ -145,12 +145,10 @@ pub fn run(
                 Implementation::Rule(rule) => rule.run(repo),
             }));
             let outcome = result.unwrap_or_else(|panic| {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                Outcome::error(format!("the check crashed: {what}; please report this bug"))
+                Outcome::error(format!(
+                    "the check crashed: {}; please report this bug",
+                    panic_message(panic.as_ref())
+                ))
             });
             (outcome, started.elapsed())
         })
@@ -192,6 +190,26 @@ pub fn run(
         level_target: options.level,
         summary,
         results,
+    }
+}
+
+/// What a panic says, fit to print: its first line, cut before any quoted text (the standard
+/// library quotes the string it failed to slice, and that string is the audited file's content,
+/// which may hold a secret), at most 160 characters.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let raw = payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic");
+    let line = raw.lines().next().unwrap_or("");
+    let line = line.split('`').next().unwrap_or("").trim_end();
+    let line = line.strip_suffix(" of").unwrap_or(line);
+    let cut = line.floor_char_boundary(160);
+    if cut < line.len() {
+        format!("{}…", &line[..cut])
+    } else {
+        line.to_string()
     }
 }
 
@@ -250,5 +268,35 @@ fn summarise(
                 reason: reason.to_string(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::panic_message;
+
+    #[test]
+    fn a_panic_message_never_carries_the_quoted_file_content() {
+        let text = "{\n  \"password\": \"hunter2-ﻯ\"\n}";
+        let payload = std::panic::catch_unwind(|| {
+            let _ = &text[..text.find('ﻯ').unwrap() + 1];
+        })
+        .unwrap_err();
+        let message = panic_message(payload.as_ref());
+        assert!(message.contains("is not a char boundary"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+        // The standard library's longer form quotes the text it was slicing.
+        let quoted = String::from("byte index 9 is out of bounds of `password = hunter2`[...]");
+        assert_eq!(panic_message(&quoted), "byte index 9 is out of bounds");
+    }
+
+    #[test]
+    fn long_and_multi_line_panics_are_cut() {
+        let long = "é".repeat(500);
+        let message = panic_message(&long);
+        assert!(message.ends_with('…') && message.len() <= 164, "{message}");
+        let message = panic_message(&"first line\nsecond line");
+        assert_eq!(message, "first line");
+        assert_eq!(panic_message(&42_u8), "unknown panic");
     }
 }
