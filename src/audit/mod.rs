@@ -182,6 +182,11 @@ impl Outcome {
 /// What the checks of one audit share beside the repository: facts gathered before they run,
 /// and views derived from the repository once, on first use, for every check that reads them
 /// (the route map is read by three checks and costs more than reading the files).
+///
+/// The views' initialisers use rayon. Call the accessors from a check's own thread (the audit
+/// runs checks on plain threads for this reason), never from inside a rayon job: a rayon
+/// thread waiting in an initialiser may run queued jobs, and one needing the same view would
+/// re-enter it and deadlock.
 pub struct Context<'r> {
     /// The audit date (for end-of-life tables), as (year, month, day).
     pub today: (i32, u32, u32),

@@ -7,12 +7,13 @@
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::checklist::{Checklist, Implementation};
+use super::checklist::{Checklist, Implementation, Item};
 use super::remote::RemoteFacts;
 use super::waivers::Waivers;
 use super::{Context, Level, Location, Outcome, Severity, Status};
@@ -136,23 +137,7 @@ pub fn run(
         .filter(|i| !options.skip.contains(&i.id))
         .collect();
     let context = Context::new(repo, options.today, options.remote.clone());
-    let outcomes: Vec<(Outcome, Duration)> = selected
-        .par_iter()
-        .map(|item| {
-            let started = Instant::now();
-            let result = catch_unwind(AssertUnwindSafe(|| match &item.implementation {
-                Implementation::Builtin(check) => check.run(repo, &context),
-                Implementation::Rule(rule) => rule.run(repo),
-            }));
-            let outcome = result.unwrap_or_else(|panic| {
-                Outcome::error(format!(
-                    "the check crashed: {}; please report this bug",
-                    panic_message(panic.as_ref())
-                ))
-            });
-            (outcome, started.elapsed())
-        })
-        .collect();
+    let outcomes = run_checks(&selected, repo, &context);
     let results: Vec<CheckResult> = selected
         .iter()
         .zip(outcomes)
@@ -191,6 +176,79 @@ pub fn run(
         summary,
         results,
     }
+}
+
+/// Checks that read the shared views (routes, models) or every file: started first, so that
+/// the run does not end waiting for one long check.
+const HEAVY_FIRST: &[&str] = &[
+    "api.versioned-routes",
+    "secrets.no-hardcoded",
+    "db.migrations-safe",
+    "db.timestamps",
+    "ops.health-endpoint",
+    "ops.readiness-checks-deps",
+    "db.single-model-source",
+    "db.config-from-env",
+];
+
+/// Runs the checks on their own threads, taking the next check as each
+/// finishes. Not on rayon's pool: checks wait for shared views (`OnceLock`s) whose
+/// initialisers use rayon, and a rayon thread waiting inside such an initialiser may pick up
+/// queued work; were that a check needing the same view, it would re-enter it and deadlock.
+/// Inside a check, rayon does the data-parallel work.
+fn run_checks(selected: &[&Item], repo: &Repo, context: &Context<'_>) -> Vec<(Outcome, Duration)> {
+    let mut order: Vec<usize> = (0..selected.len()).collect();
+    order.sort_by_key(|&i| {
+        HEAVY_FIRST
+            .iter()
+            .position(|id| *id == selected[i].id)
+            .unwrap_or(HEAVY_FIRST.len())
+    });
+    let next = AtomicUsize::new(0);
+    let slots: Vec<OnceLock<(Outcome, Duration)>> =
+        selected.iter().map(|_| OnceLock::new()).collect();
+    // Twice the cores: a check waiting for a shared view, or for its own parallel work on
+    // rayon's threads, leaves its core to another check.
+    let threads = std::thread::available_parallelism()
+        .map_or(2, usize::from)
+        .saturating_mul(2)
+        .min(selected.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let _ = slots[i].set(run_one(selected[i], repo, context));
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner().unwrap_or_else(|| {
+                (
+                    Outcome::error("the check did not run; please report this bug"),
+                    Duration::ZERO,
+                )
+            })
+        })
+        .collect()
+}
+
+/// One check, timed; a panic becomes an `error` result.
+fn run_one(item: &Item, repo: &Repo, context: &Context<'_>) -> (Outcome, Duration) {
+    let started = Instant::now();
+    let result = catch_unwind(AssertUnwindSafe(|| match &item.implementation {
+        Implementation::Builtin(check) => check.run(repo, context),
+        Implementation::Rule(rule) => rule.run(repo),
+    }));
+    let outcome = result.unwrap_or_else(|panic| {
+        Outcome::error(format!(
+            "the check crashed: {}; please report this bug",
+            panic_message(panic.as_ref())
+        ))
+    });
+    (outcome, started.elapsed())
 }
 
 /// What a panic says, fit to print: its first line, cut before any quoted text (the standard

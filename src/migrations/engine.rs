@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::migrations::finding::{Finding, LintReport};
 use crate::migrations::ignore::Violation;
 use crate::migrations::kind::{MigrationKind, is_migration_path};
@@ -71,8 +73,10 @@ pub fn lint_source(
 /// Lints a set of files: each Django app's migrations are replayed in order, so changes are
 /// judged against what the earlier migrations built. Findings come sorted by path and line.
 pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding> {
-    let mut findings = Vec::new();
+    // Units that lint independently: each SQL or Alembic file, and each Django app (whose
+    // migrations are read in order, as the app's state evolves). They run in parallel.
     let mut apps: BTreeMap<&str, Vec<&SourceFile<'_>>> = BTreeMap::new();
+    let mut singles: Vec<&SourceFile<'_>> = Vec::new();
     for file in files {
         match file.kind {
             MigrationKind::Django => {
@@ -80,15 +84,23 @@ pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding
                 apps.entry(dir).or_default().push(file);
             }
             _ if file.context_only => {}
-            MigrationKind::Sql => push(&mut findings, file.path, lint_sql(file.text, opts)),
-            MigrationKind::Alembic => {
-                push(&mut findings, file.path, alembic::lint(file.text, opts));
-            }
+            MigrationKind::Sql | MigrationKind::Alembic => singles.push(file),
         }
     }
-    for mut app in apps.into_values() {
+    let single_findings = singles.into_par_iter().flat_map_iter(|file| {
+        let violations = match file.kind {
+            MigrationKind::Alembic => alembic::lint(file.text, opts),
+            _ => lint_sql(file.text, opts),
+        };
+        let mut out = Vec::new();
+        push(&mut out, file.path, violations);
+        out
+    });
+    let apps: Vec<Vec<&SourceFile<'_>>> = apps.into_values().collect();
+    let app_findings = apps.into_par_iter().flat_map_iter(|mut app| {
         app.sort_by_cached_key(|f| migration_order(f.path));
         let inputs: Vec<(&str, bool)> = app.iter().map(|f| (f.text, !f.context_only)).collect();
+        let mut out = Vec::new();
         for (file, mut violations) in app.iter().zip(django::lint_app(&inputs, opts)) {
             // Django names a model's table `<app label>_<model>`; plans need the table.
             let label = app_label(file.path);
@@ -97,9 +109,11 @@ pub fn lint_sources(files: &[SourceFile<'_>], opts: &LintOptions) -> Vec<Finding
                     v.subject.db_table = Some(format!("{label}_{}", model.to_lowercase()));
                 }
             }
-            push(&mut findings, file.path, violations);
+            push(&mut out, file.path, violations);
         }
-    }
+        out
+    });
+    let mut findings: Vec<Finding> = single_findings.chain(app_findings).collect();
     findings.sort_by(|a, b| (&a.path, a.line, a.rule).cmp(&(&b.path, b.line, b.rule)));
     findings
 }

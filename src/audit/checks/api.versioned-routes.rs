@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::audit::source::re;
@@ -73,23 +74,32 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     // A root route ("/") is the index of an app, unless it is mounted under a version (an
     // Express router's "/" mounted at /api/v1/items is the collection route). GraphQL
     // evolves its schema instead of its URL, and server-rendered pages are not API.
-    let public: Vec<&Route> = map
+    let candidates: Vec<&Route> = map
         .routes
         .iter()
         .filter(|r| {
             !routes::is_ops_path(&r.full) || (r.versioned && r.full.split('/').all(str::is_empty))
         })
-        .filter(|r| !r.full.to_ascii_lowercase().contains("graphql"))
-        .filter(|r| !r.page && !PAGE.is_match(&map.handler_text(r, 1)))
+        .filter(|r| !r.page && !contains_ignore_case(&r.full, "graphql"))
         .collect();
-    if public.is_empty() {
+    // Whether a handler renders a page is the costly part (it follows the handler's calls):
+    // it is decided for every route that would fail, and for versioned ones only until one
+    // API route shows there is an API to judge.
+    let is_page = |r: &Route| PAGE.is_match(&map.handler_text(r, 1));
+    let (versioned, unversioned): (Vec<&Route>, Vec<&Route>) =
+        candidates.into_iter().partition(|r| r.versioned);
+    let unversioned: Vec<&Route> = unversioned
+        .into_par_iter()
+        .filter(|r| !is_page(r))
+        .collect();
+    if unversioned.is_empty() && versioned.iter().all(|r| is_page(r)) {
         return Outcome::skip(if map.routes.is_empty() {
             "no HTTP routes found"
         } else {
             "no public API routes found (only health, metrics, docs, GraphQL or server-rendered pages)"
         });
     }
-    let unversioned: Vec<&&Route> = public.iter().filter(|r| !r.versioned).collect();
+    let public = unversioned.len() + versioned.len();
     if unversioned.is_empty() {
         let evidence = match &map.version_evidence {
             Some((path, line, prefix)) if *line > 0 => format!(" ({prefix} at {path}:{line})"),
@@ -97,8 +107,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
             None => String::new(),
         };
         let out = Outcome::pass(format!(
-            "all {} public routes are under a version prefix{evidence}",
-            public.len()
+            "all {public} public routes are under a version prefix{evidence}"
         ));
         return match &map.version_evidence {
             Some((path, line, _)) => out.at(path, *line),
@@ -118,11 +127,19 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     Outcome::fail(format!(
         "{} of {} public routes are outside a version prefix: {}{more}; mount them under /api/v1 (one router prefix) and keep health endpoints outside it",
         unversioned.len(),
-        public.len(),
+        public,
         shown.join(", ")
     ))
     .at_all(unversioned.iter().take(10).map(|r| Location {
         path: map.path_of(r).to_string(),
         line: Some(r.line).filter(|l| *l > 0),
     }))
+}
+
+/// `haystack` contains `needle` (ASCII, lower case) in any case, without allocating.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }

@@ -12,7 +12,8 @@ pub mod models;
 pub mod routes;
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use rayon::prelude::*;
 use regex::Regex;
@@ -320,35 +321,37 @@ pub fn python_block(bare: &str, at: usize) -> (usize, usize) {
 
 /// Whether a service-relative path is a test file or lives in a test directory.
 pub fn is_test_path(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    let mut parts = lower.split('/').collect::<Vec<_>>();
-    let name = parts.pop().unwrap_or_default();
-    if parts.iter().any(|p| {
-        matches!(
-            *p,
-            "test"
-                | "tests"
-                | "__tests__"
-                | "__mocks__"
-                | "spec"
-                | "specs"
-                | "e2e"
-                | "testdata"
-                | "testing"
-                | "it"
-                | "integration-tests"
-                | "integration_tests"
-                | "test-utils"
-                | "testutil"
-                | "testutils"
-                | "testhelpers"
-                | "fixtures"
-        )
-    }) {
+    const TEST_DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "__tests__",
+        "__mocks__",
+        "spec",
+        "specs",
+        "e2e",
+        "testdata",
+        "testing",
+        "it",
+        "integration-tests",
+        "integration_tests",
+        "test-utils",
+        "testutil",
+        "testutils",
+        "testhelpers",
+        "fixtures",
+    ];
+    // Called for every file by several checks: no allocation but the file name's.
+    let (dirs, original) = rel.rsplit_once('/').unwrap_or(("", rel));
+    if !dirs.is_empty()
+        && dirs
+            .split('/')
+            .any(|d| TEST_DIRS.iter().any(|t| d.eq_ignore_ascii_case(t)))
+    {
         return true;
     }
+    let name = original.to_ascii_lowercase();
+    let name = name.as_str();
     let stem = name.split('.').next().unwrap_or(name);
-    let original = rel.rsplit('/').next().unwrap_or(rel);
     let original_stem = original.split('.').next().unwrap_or(original);
     name == "conftest.py"
         || ((stem == "tests" || stem == "test") && name.ends_with(".py"))
@@ -606,15 +609,32 @@ pub fn functions_of(source: usize, syntax: Syntax, code: &Code) -> Vec<(String, 
     out
 }
 
-/// A set of source files read lazily: each file is masked, and its functions indexed, only
-/// when a check first needs it (most files of a large service never are), and string
-/// constants are looked up by name on demand.
+/// A name defined more often than this is too common to follow.
+const MOST_DEFINITIONS: usize = 17;
+/// Lookups by searching the files before the function index is built.
+const COLD_LOOKUPS_BEFORE_INDEX: usize = 24;
+
+/// A set of source files read lazily: a file is masked, and its functions and string
+/// constants indexed, only when a lookup first needs it.
+///
+/// Concurrency rule: no part that anyone waits for is built with parallel work. A thread
+/// waiting for parallel work may pick up another job that needs the same part, and a
+/// `OnceLock` initialised re-entrantly deadlocks. Per-file parts are built without rayon; the
+/// function index is built in parallel but never waited for ([`Corpus::warm_functions`]).
 pub struct Corpus<'a> {
     pub sources: Vec<Source<'a>>,
     codes: Vec<OnceLock<Code>>,
     functions: Vec<OnceLock<Vec<(String, FnDef)>>>,
-    index: OnceLock<HashMap<String, Vec<FnDef>>>,
-    constants: OnceLock<HashMap<String, String>>,
+    constants: Vec<OnceLock<Vec<(String, String)>>>,
+    /// Set when building `function_index` starts (by one thread, once).
+    functions_warm: AtomicBool,
+    /// Lookups answered by searching the files.
+    cold_lookups: AtomicUsize,
+    function_index: OnceLock<HashMap<String, Vec<FnDef>>>,
+    /// Lookups made before warm-up, by name.
+    function_memo: Mutex<HashMap<String, Vec<FnDef>>>,
+    /// Names that may be assigned a string, with the files that may assign them.
+    constant_candidates: OnceLock<HashMap<&'a str, Vec<usize>>>,
 }
 
 impl<'a> Corpus<'a> {
@@ -624,8 +644,12 @@ impl<'a> Corpus<'a> {
             sources,
             codes: (0..n).map(|_| OnceLock::new()).collect(),
             functions: (0..n).map(|_| OnceLock::new()).collect(),
-            index: OnceLock::new(),
-            constants: OnceLock::new(),
+            constants: (0..n).map(|_| OnceLock::new()).collect(),
+            functions_warm: AtomicBool::new(false),
+            cold_lookups: AtomicUsize::new(0),
+            function_index: OnceLock::new(),
+            function_memo: Mutex::new(HashMap::new()),
+            constant_candidates: OnceLock::new(),
         }
     }
 
@@ -635,6 +659,33 @@ impl<'a> Corpus<'a> {
 
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
+    }
+
+    /// Masks every file and indexes its functions, in parallel: worth it before many
+    /// [`Corpus::find_function`] lookups (which also start it by themselves after a few).
+    ///
+    /// Nobody ever waits for the index: while it is being built, lookups search the files
+    /// (see the type's docs for why a parallel initialiser must not be waited for).
+    pub fn warm_functions(&self) {
+        if self.function_index.get().is_some() || self.functions_warm.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        (0..self.len()).into_par_iter().for_each(|i| {
+            self.functions_in(i);
+        });
+        let mut index: HashMap<String, Vec<FnDef>> = HashMap::new();
+        for i in 0..self.len() {
+            for (n, def) in self.functions_in(i) {
+                match index.get_mut(n.as_str()) {
+                    Some(defs) if defs.len() < MOST_DEFINITIONS => defs.push(def.clone()),
+                    Some(_) => {}
+                    None => {
+                        index.insert(n.clone(), vec![def.clone()]);
+                    }
+                }
+            }
+        }
+        let _ = self.function_index.set(index);
     }
 
     /// The masked text of source `i`.
@@ -650,75 +701,130 @@ impl<'a> Corpus<'a> {
     /// Definitions of a function name anywhere in the corpus, in file order (at most 17: a name
     /// defined more often than that is too common to follow).
     ///
-    /// The first lookup indexes every file's definitions, masking the files in parallel; later
-    /// lookups are a hash probe. (Scanning the corpus per lookup made route checks quadratic:
-    /// one lookup per handler.)
-    pub fn find_function(&self, name: &str) -> &[FnDef] {
-        let index = self.index.get_or_init(|| {
-            (0..self.len()).into_par_iter().for_each(|i| {
-                self.functions_in(i);
-            });
-            let mut index: HashMap<String, Vec<FnDef>> = HashMap::new();
-            for i in 0..self.len() {
-                for (n, def) in self.functions_in(i) {
-                    match index.get_mut(n.as_str()) {
-                        Some(defs) if defs.len() < 17 => defs.push(def.clone()),
-                        Some(_) => {}
-                        None => {
-                            index.insert(n.clone(), vec![def.clone()]);
-                        }
-                    }
-                }
+    /// Once every function is indexed a lookup is a hash probe. Before, the files that contain
+    /// the name are masked and searched, and the answer is remembered; after a few such
+    /// lookups the index is built (in parallel), as more are likely to follow.
+    pub fn find_function(&self, name: &str) -> Vec<FnDef> {
+        if let Some(index) = self.function_index.get() {
+            return index.get(name).cloned().unwrap_or_default();
+        }
+        if let Ok(memo) = self.function_memo.lock()
+            && let Some(found) = memo.get(name)
+        {
+            return found.clone();
+        }
+        if self.cold_lookups.fetch_add(1, Ordering::Relaxed) == COLD_LOOKUPS_BEFORE_INDEX {
+            self.warm_functions();
+            if let Some(index) = self.function_index.get() {
+                return index.get(name).cloned().unwrap_or_default();
             }
-            index
-        });
-        index.get(name).map_or(&[], Vec::as_slice)
+        }
+        let mut found = Vec::new();
+        for (i, src) in self.sources.iter().enumerate() {
+            if found.len() >= MOST_DEFINITIONS {
+                break;
+            }
+            if !src.text.contains(name) {
+                continue;
+            }
+            found.extend(
+                self.functions_in(i)
+                    .iter()
+                    .filter(|(n, _)| n == name)
+                    .map(|(_, d)| d.clone())
+                    .take(MOST_DEFINITIONS - found.len()),
+            );
+        }
+        if let Ok(mut memo) = self.function_memo.lock() {
+            memo.insert(name.to_string(), found.clone());
+        }
+        found
     }
 
     /// The value of a string constant (`API_V1_STR = "/api/v1"`, `const PREFIX = '/v2'`,
     /// `static final String BASE = "/v1"`), if one is assigned anywhere: the first assignment
     /// in file order.
     ///
-    /// The first lookup indexes every string-constant assignment of the corpus (files masked
-    /// in parallel); later lookups are a hash probe. Route extraction resolves every argument
-    /// that is a name, and a JavaScript service calls `map.get(key)` thousands of times:
-    /// searching the corpus per name made that the audit's slowest part.
+    /// Route extraction resolves every argument that is a name, and a JavaScript service calls
+    /// `map.get(key)` thousands of times, so a lookup must not search the corpus: the first one
+    /// lists, from the raw texts, every name on the left of an `=` whose right side is a
+    /// quoted string (a superset of the assignments). A lookup then reads only the files that
+    /// may assign the name, masked, with the exact pattern.
     pub fn constant(&self, name: &str) -> Option<String> {
         if name.len() < 3 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return None;
         }
-        let index = self.constants.get_or_init(|| {
-            let per_file: Vec<Vec<(&str, &str)>> = (0..self.len())
-                .into_par_iter()
-                .map(|i| {
-                    // Only a file that assigns a quoted value somewhere is worth masking.
-                    let text = self.sources[i].text;
-                    if !text.contains('=') || !text.contains(['"', '\'', '`']) {
-                        return Vec::new();
+        let candidates = self.constant_candidates.get_or_init(|| {
+            let mut index: HashMap<&'a str, Vec<usize>> = HashMap::new();
+            for (i, src) in self.sources.iter().enumerate() {
+                for n in assigned_names(src.text) {
+                    let files = index.entry(n).or_default();
+                    if files.last() != Some(&i) {
+                        files.push(i);
                     }
-                    let code = self.code(i).code();
-                    let mut found: Vec<(&str, &str)> = Vec::new();
-                    for c in CONSTANT.captures_iter(code) {
-                        let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
-                            continue;
-                        };
-                        if !found.iter().any(|(k, _)| *k == n.as_str()) {
-                            found.push((n.as_str(), v.as_str()));
-                        }
-                    }
-                    found
-                })
-                .collect();
-            let mut index: HashMap<String, String> = HashMap::new();
-            for (name, value) in per_file.into_iter().flatten() {
-                index
-                    .entry(name.to_string())
-                    .or_insert_with(|| value.to_string());
+                }
             }
             index
         });
-        index.get(name).cloned()
+        candidates.get(name)?.iter().find_map(|&i| {
+            self.constants_in(i)
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        })
     }
+
+    /// The string constants source `i` assigns, first assignment per name.
+    fn constants_in(&self, i: usize) -> &[(String, String)] {
+        self.constants[i].get_or_init(|| {
+            let mut found: Vec<(String, String)> = Vec::new();
+            for c in CONSTANT.captures_iter(self.code(i).code()) {
+                let (Some(n), Some(v)) = (c.get(1), c.get(2)) else {
+                    continue;
+                };
+                if !found.iter().any(|(k, _)| k == n.as_str()) {
+                    found.push((n.as_str().to_string(), v.as_str().to_string()));
+                }
+            }
+            found
+        })
+    }
+}
+
+/// Identifiers on the left of an `=` (or `:=`) whose right side is a quoted string, possibly
+/// through pydantic's `Field(default=…)` or a string prefix: every name [`CONSTANT`] could
+/// match, and some more (type names of annotations). Read from raw text, without masking.
+fn assigned_names(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|line| line.contains('=') && line.contains(['"', '\'', '`']))
+        .flat_map(|line| {
+            let b = line.as_bytes();
+            let mut heads: Vec<&str> = Vec::new();
+            for (eq, _) in line.match_indices('=') {
+                let next = b.get(eq + 1).copied();
+                let prev = eq.checked_sub(1).map(|p| b[p]);
+                if matches!(next, Some(b'=' | b'>'))
+                    || matches!(prev, Some(b'=' | b'!' | b'<' | b'>'))
+                {
+                    continue;
+                }
+                let mut rest = line[eq + 1..].trim_start();
+                if let Some(r) = rest.strip_prefix("Field(") {
+                    rest = r.trim_start();
+                    if let Some(r) = rest.strip_prefix("default") {
+                        rest = r.trim_start().trim_start_matches('=').trim_start();
+                    }
+                }
+                let rest = rest.trim_start_matches(['r', 'f', 'b', 'u']);
+                if rest.starts_with(['"', '\'', '`']) {
+                    heads.push(&line[..eq]);
+                }
+            }
+            heads.into_iter().flat_map(|head| {
+                head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|w| w.len() >= 3 && !w.as_bytes()[0].is_ascii_digit())
+            })
+        })
 }
 
 /// A string constant's assignment in any of the languages: `NAME = "v"`, `NAME: str = "v"`,
@@ -1063,6 +1169,75 @@ mod tests {
             .collect();
         assert_eq!(sources, [0, 1, 2]);
         assert!(corpus.find_function("pong").is_empty());
+    }
+
+    #[test]
+    fn constants_are_found_in_every_form_but_not_in_comments() {
+        let file = |path: &'static str, syntax, text: &'static str| Source {
+            path,
+            rel: path,
+            syntax,
+            text,
+        };
+        let corpus = Corpus::new(vec![
+            file(
+                "a.py",
+                Syntax::Python,
+                "# OLD_PREFIX = \"/v0\"\nAPI_V1_STR: str = \"/api/v1\"\nROOT = Field(default=\"/r\")\n",
+            ),
+            file("b.go", Syntax::Go, "package x\nbase := \"/v2\"\n"),
+            file(
+                "c.ts",
+                Syntax::Js,
+                "export const PREFIX: string = '/v3';\nif (a == 'x') {}\n",
+            ),
+            file("d.py", Syntax::Python, "API_V1_STR = \"/later\"\n"),
+        ]);
+        assert_eq!(corpus.constant("API_V1_STR").as_deref(), Some("/api/v1"));
+        assert_eq!(corpus.constant("ROOT").as_deref(), Some("/r"));
+        assert_eq!(corpus.constant("base").as_deref(), Some("/v2"));
+        assert_eq!(corpus.constant("PREFIX").as_deref(), Some("/v3"));
+        assert_eq!(corpus.constant("OLD_PREFIX"), None);
+        assert_eq!(corpus.constant("str"), None);
+    }
+
+    #[test]
+    fn function_lookups_agree_before_and_after_warm_up() {
+        let file = |path: &'static str, text: &'static str| Source {
+            path,
+            rel: path,
+            syntax: Syntax::Python,
+            text,
+        };
+        let sources = || {
+            vec![
+                file(
+                    "a.py",
+                    "def ping():\n    return 1\n# def pong(): a comment\n",
+                ),
+                file("b.py", "async def ping(db):\n    return db\n"),
+            ]
+        };
+        let cold = Corpus::new(sources());
+        let warm = Corpus::new(sources());
+        warm.warm_functions();
+        for name in ["ping", "pong", "db"] {
+            let key = |c: &Corpus<'_>| -> Vec<(usize, u32)> {
+                c.find_function(name)
+                    .iter()
+                    .map(|d| (d.source, d.line))
+                    .collect()
+            };
+            assert_eq!(key(&cold), key(&warm), "{name}");
+        }
+        assert_eq!(cold.find_function("ping").len(), 2);
+        assert!(cold.find_function("pong").is_empty());
+        // Enough lookups build the index on the way; answers stay the same.
+        for i in 0..2 * COLD_LOOKUPS_BEFORE_INDEX {
+            assert!(cold.find_function(&format!("missing_{i}")).is_empty());
+        }
+        assert!(cold.function_index.get().is_some());
+        assert_eq!(cold.find_function("ping").len(), 2);
     }
 
     #[test]

@@ -24,9 +24,11 @@
 //! scope's chain, a Ktor `route {}` block, and references across files (the module, function
 //! or variable a versioned mount names, resolved through the file's imports).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::config::{self, Role};
@@ -174,33 +176,43 @@ const OPS_WORDS: &[&str] = &[
     "__debug__",
 ];
 
-fn segments(path: &str) -> Vec<String> {
+/// The path's segments in lower case (borrowed unless they had upper case), without the
+/// regex anchors of Django paths.
+fn segments(path: &str) -> Vec<Cow<'_, str>> {
     path.split('/')
-        .map(|s| {
-            s.trim_matches(|c| c == '^' || c == '$')
-                .to_ascii_lowercase()
-        })
+        .map(|s| s.trim_matches(|c| c == '^' || c == '$'))
         .filter(|s| !s.is_empty())
+        .map(|s| {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(s.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        })
         .collect()
 }
 
 /// A liveness path: `/healthz`, `/health`, `/livez`, `/api/health`, `/health/live`…
 pub fn is_health_path(path: &str) -> bool {
-    let segs = segments(path);
+    health_segments(&segments(path))
+}
+
+fn health_segments(segs: &[Cow<'_, str>]) -> bool {
+    let health = |s: &str| HEALTH_WORDS.contains(&s);
     segs.last().is_some_and(|s| {
-        HEALTH_WORDS.contains(&s.as_str())
-            || (s == "liveness" || s == "live")
-                && segs.iter().any(|p| HEALTH_WORDS.contains(&p.as_str()))
+        health(s) || (s == "liveness" || s == "live") && segs.iter().any(|p| health(p))
     }) || (segs.len() >= 2
-        && HEALTH_WORDS.contains(&segs[segs.len() - 2].as_str())
-        && matches!(segs[segs.len() - 1].as_str(), "live" | "liveness" | "livez"))
+        && health(&segs[segs.len() - 2])
+        && matches!(&*segs[segs.len() - 1], "live" | "liveness" | "livez"))
 }
 
 /// A readiness path: `/readyz`, `/ready`, `/health/ready`, `/readiness`…
 pub fn is_ready_path(path: &str) -> bool {
-    segments(path)
-        .last()
-        .is_some_and(|s| READY_WORDS.contains(&s.as_str()))
+    ready_segments(&segments(path))
+}
+
+fn ready_segments(segs: &[Cow<'_, str>]) -> bool {
+    segs.last().is_some_and(|s| READY_WORDS.contains(&&**s))
 }
 
 /// Operational or documentation routes, which are not the public API.
@@ -210,16 +222,14 @@ pub fn is_ops_path(path: &str) -> bool {
     if segs.is_empty()
         || segs
             .iter()
-            .all(|s| matches!(s.as_str(), "*" | "(.*)" | ".*" | "{*}" | "**"))
+            .all(|s| matches!(&**s, "*" | "(.*)" | ".*" | "{*}" | "**"))
     {
         return true;
     }
-    is_health_path(path)
-        || is_ready_path(path)
+    health_segments(&segs)
+        || ready_segments(&segs)
         || segs.iter().any(|s| {
-            OPS_WORDS.contains(&s.as_str())
-                || HEALTH_WORDS.contains(&s.as_str())
-                || READY_WORDS.contains(&s.as_str())
+            OPS_WORDS.contains(&&**s) || HEALTH_WORDS.contains(&&**s) || READY_WORDS.contains(&&**s)
         })
 }
 
@@ -1539,19 +1549,33 @@ fn may_route(src: &Source<'_>) -> bool {
 /// Extracts every route of the service's production code (main language).
 pub fn extract(repo: &Repo) -> RouteMap<'_> {
     let corpus = Corpus::new(super::sources(repo, Scope::Production));
+    // Files are read in parallel (each file's declarations are its own), then merged in file
+    // order so that everything downstream stays deterministic.
+    let per_file: Vec<Extracted> = corpus
+        .sources
+        .par_iter()
+        .enumerate()
+        .filter(|(_, src)| may_route(src))
+        .map(|(i, src)| {
+            let mut ex = Extracted::default();
+            let code = corpus.code(i);
+            match src.syntax {
+                Syntax::Python => python(&mut ex, src, code, i, &corpus),
+                Syntax::Js => js(&mut ex, code, i, &corpus),
+                Syntax::Go => go(&mut ex, code, i, &corpus),
+                Syntax::Rust => rust(&mut ex, code, i, &corpus),
+                Syntax::Java | Syntax::Kotlin => jvm(&mut ex, code, i, src.syntax, &corpus),
+            }
+            ex
+        })
+        .collect();
     let mut ex = Extracted::default();
-    for (i, src) in corpus.sources.iter().enumerate() {
-        if !may_route(src) {
-            continue;
-        }
-        let code = corpus.code(i);
-        match src.syntax {
-            Syntax::Python => python(&mut ex, src, code, i, &corpus),
-            Syntax::Js => js(&mut ex, code, i, &corpus),
-            Syntax::Go => go(&mut ex, code, i, &corpus),
-            Syntax::Rust => rust(&mut ex, code, i, &corpus),
-            Syntax::Java | Syntax::Kotlin => jvm(&mut ex, code, i, src.syntax, &corpus),
-        }
+    for file in per_file {
+        ex.routes.extend(file.routes);
+        ex.mounts.extend(file.mounts);
+        ex.vars.extend(file.vars);
+        ex.file_prefix.extend(file.file_prefix);
+        ex.globals.extend(file.globals);
     }
     let mut map = RouteMap {
         corpus,
