@@ -80,7 +80,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         .filter(|r| {
             !routes::is_ops_path(&r.full) || (r.versioned && r.full.split('/').all(str::is_empty))
         })
-        .filter(|r| !r.page && !contains_ignore_case(&r.full, "graphql"))
+        .filter(|r| !r.page && !r.full.to_ascii_lowercase().contains("graphql"))
         .collect();
     // Whether a handler renders a page is the costly part (it follows the handler's calls):
     // it is decided for every route that would fail, and for versioned ones only until one
@@ -134,12 +134,4 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         path: map.path_of(r).to_string(),
         line: Some(r.line).filter(|l| *l > 0),
     }))
-}
-
-/// `haystack` contains `needle` (ASCII, lower case) in any case, without allocating.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }

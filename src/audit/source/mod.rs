@@ -846,17 +846,20 @@ static REFERENCED: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_$][\w$]*"));
 /// Identifiers a piece of code calls (`name(`), or merely names when `all_names` (a handler
 /// passed by reference: `get(ready)`, `HandleFunc("/x", h.Ready)`).
 pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
-    let mut out: Vec<&str> = if all_names {
-        REFERENCED.captures_iter(bare).collect::<Vec<_>>()
+    let found: Vec<regex::Match<'_>> = if all_names {
+        REFERENCED.find_iter(bare).collect()
     } else {
-        CALLED.captures_each(bare).collect()
-    }
-    .into_iter()
-    .filter_map(|c| c.get(1).or_else(|| c.get(0)))
-    .filter(|m| all_names || !is_definition(bare, m.start()))
-    .map(|m| m.as_str())
-    .filter(|n| !NOT_FUNCTIONS.contains(n))
-    .collect();
+        CALLED
+            .captures_each(bare)
+            .filter_map(|c| c.get(1))
+            .filter(|m| !is_definition(bare, m.start()))
+            .collect()
+    };
+    let mut out: Vec<&str> = found
+        .iter()
+        .map(|m| m.as_str())
+        .filter(|n| !NOT_FUNCTIONS.contains(n))
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
