@@ -195,6 +195,7 @@ pub struct Context<'r> {
     repo: &'r Repo,
     routes: OnceLock<RouteMap<'r>>,
     orm_tables: OnceLock<Vec<Table>>,
+    ci: OnceLock<ci::Ci<'r>>,
 }
 
 impl<'r> Context<'r> {
@@ -205,6 +206,7 @@ impl<'r> Context<'r> {
             repo,
             routes: OnceLock::new(),
             orm_tables: OnceLock::new(),
+            ci: OnceLock::new(),
         }
     }
 
@@ -217,6 +219,11 @@ impl<'r> Context<'r> {
     pub fn routes(&self) -> &RouteMap<'r> {
         self.routes
             .get_or_init(|| source::routes::extract(self.repo))
+    }
+
+    /// The CI workflows, their jobs and what each job's steps run, analysed once per audit.
+    pub fn ci(&self) -> &ci::Ci<'r> {
+        self.ci.get_or_init(|| ci::Ci::new(self.repo))
     }
 
     /// The ORM model definitions of the service (see [`source::models::orm_tables`]), read

@@ -141,8 +141,8 @@ fn reachable_by_pull_requests(ci: &Ci<'_>, fi: usize, ji: usize, events: &[Strin
     })
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() && ci.broken.is_empty() {
         return Outcome::skip("no workflows in .github/workflows/");
     }

@@ -1,6 +1,6 @@
 //! `ci.pinned-actions`.
 
-use crate::audit::ci::{self, Ci};
+use crate::audit::ci::{self};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
 use crate::repo::workflow;
@@ -56,8 +56,8 @@ pub fn unpinned(uses: &str) -> Option<&'static str> {
     })
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() && ci.broken.is_empty() {
         return Outcome::skip("no workflows in .github/workflows/");
     }

@@ -261,8 +261,8 @@ fn writes(v: &Value) -> Vec<String> {
     }
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() && ci.broken.is_empty() {
         return Outcome::skip("no workflows in .github/workflows/");
     }

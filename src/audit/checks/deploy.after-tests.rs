@@ -159,8 +159,8 @@ fn judge(ci: &Ci<'_>, d: &DeployJob) -> Result<String, String> {
     ))
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() {
         return Outcome::skip("no workflows, so no deploy job (see deploy.automated)");
     }

@@ -1,6 +1,6 @@
 //! `deploy.automated`.
 
-use crate::audit::ci::{Ci, Kind};
+use crate::audit::ci::Kind;
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -37,8 +37,8 @@ crate::declare_check! {
     DeployAutomated, "deploy.automated", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() {
         return ci.no_workflows(
             "a CI job deploys the service",

@@ -102,8 +102,8 @@ fn problems(ci: &Ci<'_>, d: &DeployJob) -> Vec<String> {
     out
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() {
         return Outcome::skip("no workflows, so no deploy job (see deploy.automated)");
     }

@@ -4,7 +4,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::audit::ci::Ci;
 use crate::audit::{Context, Outcome};
 use crate::repo::{File, Repo};
 
@@ -143,8 +142,8 @@ fn visible_lines(text: &str) -> Vec<(u32, &str)> {
     out
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     let gitlab = repo.file(".gitlab-ci.yml").is_some();
     let has_ci = !ci.flows.is_empty() || !ci.broken.is_empty() || gitlab;
     let files = readmes(repo);

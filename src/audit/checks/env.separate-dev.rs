@@ -1,6 +1,6 @@
 //! `env.separate-dev`.
 
-use crate::audit::ci::{self, Ci, Kind, tasks};
+use crate::audit::ci::{self, Kind, tasks};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::is_vendored;
@@ -206,8 +206,8 @@ fn staging_config(rel: &str, text: Option<&str>) -> Option<String> {
     None
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     // 1. GitHub environments.
     for (fi, ji, flow, job) in ci.jobs() {
         if job.disabled {

@@ -1,6 +1,6 @@
 //! `quality.formatter`.
 
-use crate::audit::ci::{self, Ci, Kind, Practice};
+use crate::audit::ci::{self, Kind, Practice};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -30,8 +30,8 @@ crate::declare_check! {
     QualityFormatter, "quality.formatter", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     let suggestion = ci::suggestion(ci.main, Practice::Format);
     if ci.flows.is_empty() {
         return ci.no_workflows(

@@ -1,7 +1,7 @@
 //! `secrets.scanning`.
 
 use crate::audit::ci::commands::{Frame, Walker};
-use crate::audit::ci::{Ci, Kind, tasks};
+use crate::audit::ci::{Kind, tasks};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -29,8 +29,8 @@ crate::declare_check! {
     SecretsScanning, "secrets.scanning", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if let Some((_, job, f)) = ci.facts(Kind::Secrets).first() {
         return Outcome::pass(format!(
             "{} scans for secrets in CI (job `{}`): {}",

@@ -1,6 +1,6 @@
 //! `tests.coverage`.
 
-use crate::audit::ci::{self, Ci, Kind, Practice};
+use crate::audit::ci::{self, Kind, Practice};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -33,8 +33,8 @@ crate::declare_check! {
     TestsCoverage, "tests.coverage", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     let tests: Vec<_> = ci
         .jobs()
         .filter(|(_, _, _, j)| !j.disabled)

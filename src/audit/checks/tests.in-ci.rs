@@ -1,6 +1,6 @@
 //! `tests.in-ci`.
 
-use crate::audit::ci::{self, Ci, Practice};
+use crate::audit::ci::{self, Practice};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -34,8 +34,8 @@ crate::declare_check! {
     TestsInCi, "tests.in-ci", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     let suggestion = ci::suggestion(ci.main, Practice::Test);
     if ci.flows.is_empty() {
         return ci.no_workflows(

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::audit::ci::{self, Ci, Flow};
+use crate::audit::ci::{self, Flow};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -40,8 +40,8 @@ fn triggers_on_pull_request(flow: &Flow<'_>) -> bool {
     }
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     let test_jobs: Vec<(usize, usize)> = ci
         .jobs()
         .filter(|(_, _, _, j)| ci.is_test_job(j))

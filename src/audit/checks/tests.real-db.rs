@@ -85,7 +85,7 @@ fn self_starting(repo: &Repo) -> Option<String> {
         })
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let Some(db) = repo.database() else {
         return Outcome::skip("the service uses no database");
     };
@@ -97,7 +97,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         ))
         .at(&db.evidence, None);
     }
-    let ci = Ci::new(repo);
+    let ci = ctx.ci();
     let test_jobs: Vec<(usize, usize)> = ci
         .jobs()
         .filter(|(_, _, _, j)| ci.is_test_job(j))

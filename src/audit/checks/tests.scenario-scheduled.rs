@@ -1,6 +1,6 @@
 //! `tests.scenario-scheduled`.
 
-use crate::audit::ci::{self, Ci, Kind};
+use crate::audit::ci::{self, Kind};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -33,8 +33,8 @@ crate::declare_check! {
     TestsScenarioScheduled, "tests.scenario-scheduled", check
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let ci = Ci::new(repo);
+fn check(_repo: &Repo, ctx: &Context) -> Outcome {
+    let ci = ctx.ci();
     if ci.flows.is_empty() {
         return ci.no_workflows(
             "API scenario or smoke tests run on a schedule",
