@@ -1,5 +1,5 @@
-//! new-service: scaffold production-shaped backend services, and (soon) audit repositories
-//! against the backend A-to-Z checklist.
+//! new-service: scaffold production-shaped backend services, and audit repositories against
+//! the backend A-to-Z checklist.
 //!
 //! The crate map, in the direction data flows (CLI → feature → result; nothing here prints):
 //! - [`template`]: template manifests, answers to placeholders, rendering a file tree;
@@ -8,7 +8,10 @@
 //! - [`github`]: the GitHub client, branch protection, Actions secrets, `init --github`, and
 //!   the remote audit checks;
 //! - [`migrations`]: lint migrations for zero-downtime safety and scaffold expand → migrate →
-//!   contract (the engine behind `migrations lint`, `migrations plan` and `db.migrations-safe`).
+//!   contract (the engine behind `migrations lint`, `migrations plan` and `db.migrations-safe`);
+//! - [`repo`]: a repository read once (files, stack, database, workflows);
+//! - [`audit`]: the checklist, the checks and the audit run; [`report`]: its output formats;
+//! - [`rx`]: the regexes that read code, compiled with ASCII classes (fast to build).
 //!
 //! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -20,4 +23,5 @@ pub mod init;
 pub mod migrations;
 pub mod repo;
 pub mod report;
+pub mod rx;
 pub mod template;

@@ -458,7 +458,7 @@ struct Compiled {
 }
 
 static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
-    let re = |p: &str| Regex::new(p).unwrap_or_else(|e| unreachable!("literal regex {p}: {e}"));
+    let re = crate::rx::re;
     let mut prefixes: Vec<&'static str> = TOKENS.iter().flat_map(|t| t.prefixes).copied().collect();
     // Longest first, so `sk-ant-` wins over `sk-` at the same position.
     prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));

@@ -64,11 +64,9 @@ struct Directive {
 }
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::unwrap_used)] // a literal pattern, checked by the tests below
-    Regex::new(
+    crate::rx::re(
         r"^\s*new-service-ignore(?P<file>-file)?(?:\s+(?P<rules>[^:]*?))?\s*(?::(?P<reason>.*))?$",
     )
-    .unwrap()
 });
 
 /// Reads the ignore comments among `comments`. `code_lines` are the sorted file lines that hold

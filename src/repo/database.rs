@@ -160,19 +160,17 @@ const DRIVERS: &[(Engine, &[&str])] = &[
 ];
 
 static DJANGO_ENGINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["']ENGINE["']\s*:\s*["']django\.(?:contrib\.gis\.)?db\.backends\.(?:postgis|postgresql|postgresql_psycopg2|mysql|sqlite3|oracle)["']"#)
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r#"["']ENGINE["']\s*:\s*["']django\.(?:contrib\.gis\.)?db\.backends\.(?:postgis|postgresql|postgresql_psycopg2|mysql|sqlite3|oracle)["']"#,
+    )
 });
 
 static PRISMA_PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"provider\s*=\s*"(postgresql|mysql|sqlite|sqlserver|mongodb|cockroachdb)""#)
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(r#"provider\s*=\s*"(postgresql|mysql|sqlite|sqlserver|mongodb|cockroachdb)""#)
 });
 
-static JDBC_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"jdbc:(postgresql|mysql|mariadb|sqlserver|oracle|sqlite):")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static JDBC_URL: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"jdbc:(postgresql|mysql|mariadb|sqlserver|oracle|sqlite):"));
 
 pub(crate) fn detect(repo: &Repo) -> Option<Database> {
     let stack = repo.stack();

@@ -382,16 +382,13 @@ fn poetry_dependencies(doc: &toml::Table) -> Vec<String> {
 static PYTHON_REQUIREMENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     // A requirement at the start of a line or inside a quoted list item: `fastapi>=0.1`,
     // "psycopg[binary]==3.2", 'Django~=4.2'.
-    regex::Regex::new(
+    crate::rx::re(
         r#"(?m)(?:^|["'])\s*([A-Za-z][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|["']|$)"#,
     )
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 
-static JVM_ARTIFACT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"<artifactId>\s*([A-Za-z0-9._-]+)\s*</artifactId>")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static JVM_ARTIFACT: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| crate::rx::re(r"<artifactId>\s*([A-Za-z0-9._-]+)\s*</artifactId>"));
 
 #[cfg(test)]
 mod tests {

@@ -44,13 +44,15 @@ crate::declare_check! {
 }
 
 static UNTRUSTED_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)github\.event\.pull_request\.head\.(sha|ref|repo)|github\.head_ref|refs/pull/|github\.event\.workflow_run\.(head_sha|head_branch|head_commit|head_repository)|github\.event\.pull_request\.merge_commit_sha|github\.event\.number|github\.event\.issue\.number")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?i)github\.event\.pull_request\.head\.(sha|ref|repo)|github\.head_ref|refs/pull/|github\.event\.workflow_run\.(head_sha|head_branch|head_commit|head_repository)|github\.event\.pull_request\.merge_commit_sha|github\.event\.number|github\.event\.issue\.number",
+    )
 });
 
 static GIT_CHECKOUT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bgit\s+(checkout|fetch|switch|pull|worktree\s+add)\b|\bgh\s+pr\s+checkout\b")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?i)\bgit\s+(checkout|fetch|switch|pull|worktree\s+add)\b|\bgh\s+pr\s+checkout\b",
+    )
 });
 
 /// Steps that only move files around and never execute them.
@@ -177,7 +179,7 @@ fn check(_repo: &Repo, ctx: &Context) -> Outcome {
             let Some(pos) = steps.iter().position(|s| checks_out_untrusted(&s.value)) else {
                 continue;
             };
-            if !reachable_by_pull_requests(&ci, fi, ji, &events) {
+            if !reachable_by_pull_requests(ci, fi, ji, &events) {
                 continue;
             }
             let checkout_line = workflow::line(&steps[pos].referenced);

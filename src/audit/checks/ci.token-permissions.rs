@@ -1,5 +1,6 @@
 //! `ci.token-permissions`.
 
+use crate::rx::re;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -41,10 +42,6 @@ crate::declare_check! {
     /// the job that needs them, e.g. `permissions: contents: write` on the release job,
     /// `id-token: write` on the deploy job that uses OIDC.
     CiTokenPermissions, "ci.token-permissions", check
-}
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).unwrap_or_else(|_| unreachable!("literal regex"))
 }
 
 /// What shows that a job uses a write scope: (scope, pattern over the commands and inputs
@@ -327,7 +324,7 @@ fn check(_repo: &Repo, ctx: &Context) -> Outcome {
                 }
                 let patterns = SCOPES.iter().find(|(s, _, _)| *s == scope);
                 let needed = jobs.iter().any(|j| {
-                    let (text, names) = job_text(&ci, flow, j);
+                    let (text, names) = job_text(ci, flow, j);
                     GENERIC_API.is_match(&text)
                         || GENERIC_API.is_match(&names)
                         || token_to_action(j)

@@ -335,7 +335,7 @@ fn local_value<'c>(code: &'c Code, expr: &str) -> Option<&'c str> {
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || name.is_empty() {
         return None;
     }
-    let pattern = Regex::new(&format!(
+    let pattern = crate::rx::compile(&format!(
         r"(?m)^[ \t]*(?:const\s+|let\s+|var\s+)?{}\s*(?::[^=\n]+)?=\s*(.+)$",
         regex::escape(name)
     ))
@@ -508,7 +508,7 @@ fn js_sites(code: &Code, push: &mut impl FnMut(usize, &str, Verdict)) {
 
 /// `origin: …` inside an options object, up to the next top-level comma or brace.
 fn argument_in_object<'a>(args: &'a str, key: &str) -> Option<&'a str> {
-    let p = Regex::new(&format!(r"\b{key}\s*:\s*")).ok()?;
+    let p = crate::rx::compile(&format!(r"\b{key}\s*:\s*")).ok()?;
     let m = p.find(args)?;
     let rest = &args[m.end()..];
     let mut depth = 0;

@@ -173,7 +173,7 @@ fn check(_repo: &Repo, ctx: &Context) -> Outcome {
     for d in &deploys {
         let flow = &ci.flows[d.flow];
         let line = flow.jobs[d.job].line;
-        match judge(&ci, d) {
+        match judge(ci, d) {
             Ok(why) => passes.push((why, flow.path, line)),
             Err(why) => failures.push((why, flow.path, line)),
         }

@@ -115,7 +115,7 @@ fn check(_repo: &Repo, ctx: &Context) -> Outcome {
     for d in &deploys {
         let flow = &ci.flows[d.flow];
         let job = &flow.jobs[d.job];
-        let p = problems(&ci, d);
+        let p = problems(ci, d);
         if !p.is_empty() {
             bad.push((
                 format!(

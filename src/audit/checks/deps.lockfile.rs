@@ -226,10 +226,8 @@ struct Requirements {
     constraints: Vec<String>,
 }
 
-static REQUIREMENT_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static REQUIREMENT_NAME: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$"));
 
 fn read_requirements(text: &str) -> Requirements {
     let mut out = Requirements::default();
@@ -381,10 +379,8 @@ fn pyproject_declares(text: &str) -> Option<(&'static str, bool)> {
     declares.then_some((tool_name, pinned_only))
 }
 
-static SETUP_REQUIRES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)install_requires\s*=\s*\[([^\]]*)\]")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static SETUP_REQUIRES: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"(?s)install_requires\s*=\s*\[([^\]]*)\]"));
 
 const PYTHON_LOCKS: &[&str] = &[
     "uv.lock",
@@ -691,26 +687,23 @@ fn go(files: &[&File], repo: &Repo) -> Vec<Verdict> {
 // JVM
 
 static GRADLE_DEPENDENCY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^\s*(?:implementation|api|compileOnly|runtimeOnly|compile|runtime|testImplementation|annotationProcessor|kapt|ksp)\s*\(?\s*["'(]"#)
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r#"(?m)^\s*(?:implementation|api|compileOnly|runtimeOnly|compile|runtime|testImplementation|annotationProcessor|kapt|ksp)\s*\(?\s*["'(]"#,
+    )
 });
 static POM_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::rx::re(
         r"(?s)<(dependency|plugin|parent|extension)>(.*?)</(?:dependency|plugin|parent|extension)>",
     )
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
-static POM_PROPERTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<([A-Za-z0-9_.\-]+)>\s*([^<]*?)\s*</([A-Za-z0-9_.\-]+)>")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
-static POM_PROPERTIES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<properties>(.*?)</properties>")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static POM_PROPERTY: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"<([A-Za-z0-9_.\-]+)>\s*([^<]*?)\s*</([A-Za-z0-9_.\-]+)>"));
+static POM_PROPERTIES: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"(?s)<properties>(.*?)</properties>"));
 static POM_NESTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<(parent|dependencies|dependencyManagement|build|profiles|reporting|pluginRepositories|repositories|distributionManagement)>.*?</(?:parent|dependencies|dependencyManagement|build|profiles|reporting|pluginRepositories|repositories|distributionManagement)>")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?s)<(parent|dependencies|dependencyManagement|build|profiles|reporting|pluginRepositories|repositories|distributionManagement)>.*?</(?:parent|dependencies|dependencyManagement|build|profiles|reporting|pluginRepositories|repositories|distributionManagement)>",
+    )
 });
 
 fn tag<'a>(block: &'a str, name: &str) -> Option<&'a str> {

@@ -135,8 +135,7 @@ fn dockerfile_runtime(repo: &Repo, language: Language) -> Option<Evidence> {
 }
 
 static JAVA_IN_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:jdk|jre|temurin-|openjdk-|corretto-|zulu-|liberica-|java|open-)(\d+)")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(r"(?:jdk|jre|temurin-|openjdk-|corretto-|zulu-|liberica-|java|open-)(\d+)")
 });
 
 fn java_image_version(base: &str, tag: &str) -> Option<String> {
@@ -189,10 +188,9 @@ fn tool_versions(repo: &Repo, tool: &[&str], product: Product) -> Option<Evidenc
 }
 
 static REQUIRES_PYTHON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::rx::re(
         r#"(?m)^\s*(requires-python|python_requires|python_version|python)\s*=\s*["']([^"']+)["']"#,
     )
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 
 /// The lower bound of a constraint: `>=3.8,<4` → 3.8, `^18` → 18, `~=4.2` → 4.2.
@@ -360,14 +358,13 @@ fn go_runtime(repo: &Repo) -> Option<Evidence> {
 }
 
 static JAVA_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::rx::re(concat!(
         r"<(?:java\.version|maven\.compiler\.release|maven\.compiler\.source|maven\.compiler\.target|release)>\s*([0-9.]+)\s*<",
         r#"|JavaLanguageVersion\.of\(\s*"?([0-9]+)"?\s*\)"#,
         r"|jvmToolchain\(\s*([0-9]+)\s*\)",
         r"|JavaVersion\.VERSION_([0-9_]+)",
         r#"|(?:source|target)Compatibility\s*=\s*['"]?([0-9.]+)['"]?"#,
     ))
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 
 fn java_runtime(repo: &Repo) -> Option<Evidence> {
@@ -469,7 +466,7 @@ fn python_package(repo: &Repo, package: &str) -> Option<Evidence> {
         }
     }
     // Requirements files and pyproject constraints.
-    let re = Regex::new(&format!(
+    let re = crate::rx::compile(&format!(
         r#"(?im)^\s*["']?{}\s*(?:\[[^\]]*\])?\s*(==|~=|>=|>)\s*([0-9][0-9.]*)"#,
         regex::escape(package)
     ))
@@ -613,13 +610,12 @@ fn express_version(repo: &Repo) -> Option<Evidence> {
 }
 
 static SPRING_BOOT_GRADLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::rx::re(concat!(
         r#"id\s*\(?\s*["']org\.springframework\.boot["']\s*\)?\s*version\s*["']([0-9][^"']*)["']"#,
         r#"|springBootVersion\s*=\s*["']([0-9][^"']*)["']"#,
         r#"|spring-boot-gradle-plugin:([0-9][^"']*)["']"#,
         r#"|(?m)^\s*(?:spring-boot|springBoot|springboot|spring_boot)\s*=\s*["']([0-9][^"']*)["']"#,
     ))
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 
 fn spring_boot_version(repo: &Repo) -> Option<Evidence> {
@@ -654,12 +650,12 @@ fn spring_boot_version(repo: &Repo) -> Option<Evidence> {
 }
 
 static POM_BOOT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<artifactId>\s*spring-boot-(?:starter-parent|dependencies)\s*</artifactId>\s*<version>\s*([^<\s]+)\s*</version>")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?s)<artifactId>\s*spring-boot-(?:starter-parent|dependencies)\s*</artifactId>\s*<version>\s*([^<\s]+)\s*</version>",
+    )
 });
 static POM_BOOT_PROPERTY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<spring-boot\.version>\s*([0-9][^<\s]*)\s*</spring-boot\.version>")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(r"<spring-boot\.version>\s*([0-9][^<\s]*)\s*</spring-boot\.version>")
 });
 
 fn pom_spring_boot(text: &str) -> Option<(String, usize)> {

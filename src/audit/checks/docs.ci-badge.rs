@@ -34,32 +34,31 @@ crate::declare_check! {
 }
 
 static GITHUB_BADGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)https?://github\.com/([\w.-]+)/([\w.-]+)/actions/workflows/([^/\s)\]'\x22?#<>]+)/badge\.svg")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?i)https?://github\.com/([\w.-]+)/([\w.-]+)/actions/workflows/([^/\s)\]'\x22?#<>]+)/badge\.svg",
+    )
 });
 /// A link relative to the README's page on GitHub (`../../actions/workflows/ci.yml/badge.svg`
 /// from `/OWNER/REPO/blob/main/README.md`): always this repository's own workflow.
 static RELATIVE_BADGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)(?:^|[("'\s=])(?:\.\./)+actions/workflows/([^/\s)\]'\x22?#<>]+)/badge\.svg"#)
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r#"(?i)(?:^|[("'\s=])(?:\.\./)+actions/workflows/([^/\s)\]'\x22?#<>]+)/badge\.svg"#,
+    )
 });
 static GITHUB_OLD_BADGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::rx::re(
         r"(?i)https?://github\.com/([\w.-]+)/([\w.-]+)/workflows/([^/\s)\]'\x22<>]+)/badge\.svg",
     )
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 static SHIELDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)https?://img\.shields\.io/github/(actions/workflow/status|checks-status|workflow/status)/([\w.-]+)/([\w.-]+)(?:/([^/\s)\]'\x22?#<>]+))?")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?i)https?://img\.shields\.io/github/(actions/workflow/status|checks-status|workflow/status)/([\w.-]+)/([\w.-]+)(?:/([^/\s)\]'\x22?#<>]+))?",
+    )
 });
-static BADGEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)https?://badgen\.net/github/checks/([\w.-]+)/([\w.-]+)")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static BADGEN: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"(?i)https?://badgen\.net/github/checks/([\w.-]+)/([\w.-]+)"));
 static GITLAB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)https?://([\w.-]+)/([\w./-]+?)/badges/[^/\s]+/pipeline\.svg")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(r"(?i)https?://([\w.-]+)/([\w./-]+?)/badges/[^/\s]+/pipeline\.svg")
 });
 
 /// OWNER/REPO of the origin remote, with its host.

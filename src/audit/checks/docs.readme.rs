@@ -28,7 +28,7 @@ crate::declare_check! {
 }
 
 static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::rx::re(concat!(
         r"(?:^|[\s;&|($])(?:",
         r"make\s+(?:[\w-]+\s+)*(?:test|tests|check)\b",
         r"|(?:uv\s+run\s+|poetry\s+run\s+|pipenv\s+run\s+|hatch\s+run\s+\S*:?)?(?:py\.test|pytest)\b",
@@ -45,7 +45,6 @@ static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
         r"|\./scripts/test\S*",
         r")"
     ))
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
 
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {

@@ -40,38 +40,29 @@ crate::declare_check! {
     InfraAsCode, "infra.as-code", check
 }
 
-static TERRAFORM_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^\s*(?:resource|module|provider|data)\s+"[^"]+""#)
-        .unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static TERRAFORM_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r#"(?m)^\s*(?:resource|module|provider|data)\s+"[^"]+""#));
 static K8S_KIND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::rx::re(concat!(
         r"(?m)^kind:\s*[\x22']?(Deployment|StatefulSet|DaemonSet|Service|Ingress|CronJob|Job|Pod|",
         r"HorizontalPodAutoscaler|ConfigMap|Namespace|PodDisruptionBudget|NetworkPolicy|",
         r"ServiceAccount|Role|RoleBinding|ClusterRole|ClusterRoleBinding|PersistentVolumeClaim|",
         r"HTTPRoute|Gateway|Rollout|Application|ApplicationSet|HelmRelease|Kustomization|",
         r"ScaledObject|ExternalSecret|SealedSecret|Certificate|VirtualService)[\x22']?\s*$"
     ))
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
-static API_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^apiVersion:\s*\S+").unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static API_VERSION: LazyLock<Regex> = LazyLock::new(|| crate::rx::re(r"(?m)^apiVersion:\s*\S+"));
 static CLOUDFORMATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+    crate::rx::re(
         r#"(?m)^\s*(?:"?AWSTemplateFormatVersion"?\s*:|"?Type"?\s*:\s*"?AWS::[A-Za-z0-9]+::)"#,
     )
-    .unwrap_or_else(|_| unreachable!("literal regex"))
 });
-static NOMAD_JOB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?m)^job\s+"[^"]+"\s*\{"#).unwrap_or_else(|_| unreachable!("literal regex"))
-});
-static TOP_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^([A-Za-z_][\w-]*):").unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static NOMAD_JOB: LazyLock<Regex> = LazyLock::new(|| crate::rx::re(r#"(?m)^job\s+"[^"]+"\s*\{"#));
+static TOP_KEY: LazyLock<Regex> = LazyLock::new(|| crate::rx::re(r"(?m)^([A-Za-z_][\w-]*):"));
 static SWARM_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s+deploy:\s*$\n(?:\s+.*\n)*?\s+(?:replicas|placement|update_config|mode):")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?m)^\s+deploy:\s*$\n(?:\s+.*\n)*?\s+(?:replicas|placement|update_config|mode):",
+    )
 });
 
 fn top_keys(text: &str) -> Vec<&str> {

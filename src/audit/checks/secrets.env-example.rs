@@ -1,5 +1,6 @@
 //! `secrets.env-example`.
 
+use crate::rx::re;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
@@ -39,10 +40,6 @@ crate::declare_check! {
     /// value or a placeholder (`SECRET_KEY=`, `DATABASE_URL=postgresql://app:changeme@localhost/app`)
     /// and a comment on what it is for.
     SecretsEnvExample, "secrets.env-example", check
-}
-
-fn re(p: &str) -> Regex {
-    Regex::new(p).unwrap_or_else(|e| unreachable!("literal regex {p}: {e}"))
 }
 
 const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";

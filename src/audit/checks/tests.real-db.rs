@@ -198,7 +198,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         Engine::Oracle => "gvenzl/oracle-free:slim",
         Engine::Sqlite => "",
     };
-    let stand_in = in_memory_hint(&ci, fi, ji);
+    let stand_in = in_memory_hint(ci, fi, ji);
     let outcome = match wrong {
         Some((msg, path, line)) => Outcome::fail(format!(
             "{msg} ({}); use a `{image}` service container instead",

@@ -309,8 +309,9 @@ fn python_module(m: &str) -> String {
 }
 
 static ENGINE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(postgres|postgis|pgvector|timescale|mysql|mariadb|percona|mongo|mssql|sqlserver|azure-sql-edge|oracle)")
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r"(?i)(postgres|postgis|pgvector|timescale|mysql|mariadb|percona|mongo|mssql|sqlserver|azure-sql-edge|oracle)",
+    )
 });
 
 /// The engine a word (an image, a service, an action) names.

@@ -19,13 +19,12 @@ pub struct Command {
 }
 
 static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<<-?\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#)
-        .unwrap_or_else(|_| unreachable!("literal regex"))
+    crate::rx::re(
+        r#"<<-?\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#,
+    )
 });
 
-static GH_EXPR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$\{\{(.*?)\}\}").unwrap_or_else(|_| unreachable!("literal regex"))
-});
+static GH_EXPR: LazyLock<Regex> = LazyLock::new(|| crate::rx::re(r"\$\{\{(.*?)\}\}"));
 
 /// Words that start a compound command or prefix a simple one.
 const PREFIX_KEYWORDS: &[&str] = &[

@@ -7,16 +7,13 @@
 //! configurations that change what a command does (pytest `addopts`, jest/vitest coverage,
 //! Gradle and Maven plugins, golangci-lint formatters, compose services). Nothing is run.
 
+use crate::rx::re;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use indexmap::IndexMap;
 use regex::Regex;
 use serde_json::Value;
-
-fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|_| unreachable!("literal regex"))
-}
 
 /// 1-based line of the first line at or after `from` (1-based) that satisfies `pred`.
 pub fn find_line(text: &str, from: u32, pred: impl Fn(&str) -> bool) -> Option<u32> {

@@ -23,10 +23,8 @@ pub use lexer::{Masked, Syntax};
 use crate::repo::stack::{Language, is_vendored};
 use crate::repo::{File, Repo};
 
-/// Compiles a literal regex (a bug in one is caught by the unit tests).
-pub(crate) fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).unwrap_or_else(|e| unreachable!("bad literal regex {pattern}: {e}"))
-}
+/// Compiles a literal regex with ASCII classes (see [`crate::rx`]).
+pub(crate) use crate::rx::re;
 
 /// `captures_iter` for patterns that start with a class and end with a literal, like
 /// `name.get(` or `name(`.

@@ -1188,7 +1188,7 @@ fn go_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
             let name = &c[1];
             let mut t = ctx.table(i, name, &plural(&snake(name)), "ent", m.start());
             t.columns.push(Column::new("id"));
-            let fields_re = Regex::new(&format!(
+            let fields_re = crate::rx::compile(&format!(
                 r"func\s*\(\s*\w*\s*\*?{name}\s*\)\s*(Fields|Mixin|Edges)\s*\(\s*\)"
             ));
             if let Ok(fr) = fields_re {
