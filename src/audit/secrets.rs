@@ -17,7 +17,7 @@
 //! A line marked `gitleaks:allow` or `pragma: allowlist secret` (the markers gitleaks and
 //! detect-secrets users already write) is a reviewed false positive.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -446,8 +446,12 @@ struct Compiled {
     /// `apiKey`, `API_KEY`…): a pure literal set, which the regex engine searches with SIMD.
     /// A case-insensitive alternation here is ten times slower.
     keyword_anchors: Regex,
-    /// Per anchor prefix (literal text), the token rules it may start.
-    tokens: Vec<(&'static str, usize, Regex)>,
+    /// Per anchor prefix (literal text), the token rule (an index into [`TOKENS`]) it may
+    /// start.
+    tokens: Vec<(&'static str, usize)>,
+    /// Each token rule's pattern, anchored, compiled when an anchor first needs it: most
+    /// repositories hold none of most token kinds.
+    token_patterns: Vec<OnceLock<Regex>>,
     private_key: Regex,
     base64_run: Regex,
     assignment: Regex,
@@ -476,16 +480,13 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
     let tokens = TOKENS
         .iter()
         .enumerate()
-        .flat_map(|(i, t)| {
-            t.prefixes
-                .iter()
-                .map(move |p| (*p, i, re(&format!("^(?:{})", t.pattern))))
-        })
+        .flat_map(|(i, t)| t.prefixes.iter().map(move |p| (*p, i)))
         .collect();
     Compiled {
         token_anchors: re(&alternation.join("|")),
         keyword_anchors: re(&keyword_variants().join("|")),
         tokens,
+        token_patterns: TOKENS.iter().map(|_| OnceLock::new()).collect(),
         private_key: re(r"^-----BEGIN[ A-Z0-9_]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
         base64_run: re(r"[A-Za-z0-9+/]{40,}"),
         assignment: re(&format!(
@@ -497,12 +498,15 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
             kw = KEYWORDS
         )),
         key_word_at_end: re(&format!("(?i)(?:{KEYWORDS})$")),
+        // Lengths are bounded in code (`XML_VALUE_MAX`, `URL_USER_MAX`, `URL_PASSWORD_MAX`): a bounded
+        // repetition of a class that admits non-ASCII text compiles one UTF-8 automaton per
+        // repeat, and `{1,200}` three times took 6 ms to compile.
         xml: re(
-            r"(?i)<(?P<key>[a-z_.\-]*(?:password|secret|token|apikey|api-key))>(?P<val>[^<]{1,300})</",
+            r"(?i)<(?P<key>[a-z_.\-]*(?:password|secret|token|apikey|api-key))>(?P<val>[^<]+)</",
         ),
         url: re(concat!(
-            r#"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,20})://(?P<user>[^\s:/@'"<>`]{0,100}):"#,
-            r#"(?P<pw>[^\s/@'"<>`]{1,200})@(?P<host>[^\s/:'"<>?#`,;)]{1,200})"#
+            r#"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,20})://(?P<user>[^\s:/@'"<>`]*):"#,
+            r#"(?P<pw>[^\s/@'"<>`]+)@(?P<host>[^\s/:'"<>?#`,;)]+)"#
         )),
         k8s_secret: re(r#"(?m)^kind:\s*["']?Secret["']?\s*$"#),
     }
@@ -676,11 +680,11 @@ fn token_at(text: &str, at: usize, anchor: &str) -> Option<Rule> {
     let c = &*COMPILED;
     let before = text[..at].chars().next_back();
     let rest = &text[at..];
-    for (prefix, i, re) in &c.tokens {
+    for &(prefix, i) in &c.tokens {
         if !anchor.starts_with(prefix) {
             continue;
         }
-        let rule = &TOKENS[*i];
+        let rule = &TOKENS[i];
         // Tokens start at a word boundary, except those found inside a longer string on purpose.
         let needs_boundary = !matches!(
             rule.rule,
@@ -692,7 +696,11 @@ fn token_at(text: &str, at: usize, anchor: &str) -> Option<Rule> {
         if needs_boundary && before.is_some_and(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
-        let Some(found) = re.find(rest) else { continue };
+        let pattern =
+            c.token_patterns[i].get_or_init(|| crate::rx::re(&format!("^(?:{})", rule.pattern)));
+        let Some(found) = pattern.find(rest) else {
+            continue;
+        };
         let token = found.as_str();
         let after = rest[found.end()..].chars().next();
         if matches!(
@@ -850,6 +858,14 @@ fn assignment_in(line: &str, profile: Profile) -> Option<Rule> {
     None
 }
 
+/// The longest element value read as a secret.
+const XML_VALUE_MAX: usize = 300;
+
+/// The longest user name (100) and password (200) read from a URL: longer runs are not
+/// credentials.
+const URL_USER_MAX: usize = 100;
+const URL_PASSWORD_MAX: usize = 200;
+
 /// `<password>…</password>` elements with real-looking values (Maven `settings.xml`, app
 /// server configs).
 fn xml_elements(text: &str) -> Vec<Finding> {
@@ -858,7 +874,10 @@ fn xml_elements(text: &str) -> Vec<Finding> {
         .enumerate()
         .filter(|(_, l)| l.contains("</"))
         .filter_map(|(i, l)| {
-            let cap = c.xml.captures(l)?;
+            let cap = c
+                .xml
+                .captures_iter(l)
+                .find(|cap| cap["val"].chars().count() <= XML_VALUE_MAX)?;
             looks_secret(cap["val"].trim()).then_some(Finding {
                 line: i as u32 + 1,
                 rule: Rule::Assignment,
@@ -1065,6 +1084,9 @@ fn url_has_password(line: &str, profile: Profile) -> bool {
     c.url.captures_iter(line).any(|cap| {
         let user = &cap["user"];
         let pw = &cap["pw"];
+        if user.chars().count() > URL_USER_MAX || pw.chars().count() > URL_PASSWORD_MAX {
+            return false;
+        }
         let host = cap["host"].to_ascii_lowercase();
         let lower = pw.to_ascii_lowercase();
         if pw == user

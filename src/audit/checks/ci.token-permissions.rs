@@ -1,7 +1,7 @@
 //! `ci.token-permissions`.
 
 use crate::rx::re;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use serde_json::Value;
@@ -46,86 +46,72 @@ crate::declare_check! {
 
 /// What shows that a job uses a write scope: (scope, pattern over the commands and inputs
 /// the job runs, pattern over the names of the actions it uses).
-static SCOPES: LazyLock<Vec<(&'static str, Regex, Regex)>> = LazyLock::new(|| {
-    vec![
-        (
-            "contents",
-            re(
-                r"(?i)\bgit\s+(push|tag)\b|\bgh\s+(release|pr\s+merge|repo)\b|\bgit\s+commit\b|\bmike\s+deploy|lerna\s+(version|publish)|\bnpm\s+version|cargo\s+release|release-it|semantic-release|goreleaser|changeset\s+(version|publish)|--push\b",
-            ),
-            re(
-                r"(?i)release|changesets|goreleaser|create-pull-request|auto-commit|add-and-commit|gh-pages|\btag|-tag|github-push|commit|merge|bump|changelog|pages-deploy|fetch-metadata",
-            ),
-        ),
-        (
-            "packages",
-            re(
-                r"(?i)ghcr\.io|docker\.pkg\.github\.com|(npm|maven|nuget|rubygems)\.pkg\.github\.com|goreleaser",
-            ),
-            re(r"(?i)package|container-retention|goreleaser"),
-        ),
-        (
-            "id-token",
-            re(
-                r"(?i)ACTIONS_ID_TOKEN_REQUEST|getIDToken|\bnpm\s+publish|\buv\s+publish|\bpdm\s+publish|--provenance|cosign|use_oidc|workload_identity_provider|role-to-assume|audience",
-            ),
-            re(
-                r"(?i)configure-aws-credentials|google-github-actions/auth|azure/login|pypi-publish|sigstore|attest|cosign|vault|auth-action|octo-sts|slsa|deploy-pages|rubygems|jfrog|chainctl|tailscale|codecov|oidc",
-            ),
-        ),
-        (
-            "pull-requests",
-            re(r"(?i)\bgh\s+pr\b|reviewdog|\bdanger\b"),
-            re(
-                r"(?i)comment|label|pull-request|review|approve|merge|assign|reviewdog|danger|release-please|changesets|coverage|fetch-metadata|dependency-review|semantic-pull-request|size|preview|vercel|netlify|chromatic|pr-",
-            ),
-        ),
-        (
-            "issues",
-            re(r"(?i)\bgh\s+issue\b"),
-            re(
-                r"(?i)issue|label|stale|lock|triage|first-interaction|release-please|comment|changesets",
-            ),
-        ),
-        (
-            "checks",
-            re(r"(?i)reviewdog"),
-            re(
-                r"(?i)report|junit|test-result|check-|-check|checks|reviewdog|golangci-lint|lint-action|clippy|surefire|coverage|unit-test",
-            ),
-        ),
-        (
-            "statuses",
-            re(r"(?i)/statuses"),
-            re(r"(?i)status|vercel|netlify|deploy|chromatic|percy"),
-        ),
-        (
-            "deployments",
-            re(r"(?i)/deployments"),
-            re(r"(?i)deploy|vercel|netlify"),
-        ),
-        ("pages", re(r"(?i)\bgh\s+api\b.*pages"), re(r"(?i)pages")),
-        (
-            "actions",
-            re(r"(?i)\bgh\s+(workflow|run|cache)\b"),
-            re(r"(?i)dispatch|cancel|workflow-runs|delete-workflow|cache-cleanup|purge-cache"),
-        ),
-        (
-            "security-events",
-            re(r"(?i)sarif|codeql|trivy|semgrep|snyk|grype|zizmor|scorecard"),
-            re(
-                r"(?i)codeql|sarif|scorecard|trivy|zizmor|semgrep|snyk|anchore|grype|kics|checkov|tfsec|security|ossf|devskim|mobsf|osv-scanner|hadolint|dependency-check|bandit|gosec",
-            ),
-        ),
-        ("attestations", re(r"(?i)attest"), re(r"(?i)attest")),
-        ("discussions", re(r"(?i)discussion"), re(r"(?i)discussion")),
-        (
-            "repository-projects",
-            re(r"(?i)project"),
-            re(r"(?i)project"),
-        ),
-    ]
-});
+const SCOPES: &[(&str, &str, &str)] = &[
+    (
+        "contents",
+        r"(?i)\bgit\s+(push|tag)\b|\bgh\s+(release|pr\s+merge|repo)\b|\bgit\s+commit\b|\bmike\s+deploy|lerna\s+(version|publish)|\bnpm\s+version|cargo\s+release|release-it|semantic-release|goreleaser|changeset\s+(version|publish)|--push\b",
+        r"(?i)release|changesets|goreleaser|create-pull-request|auto-commit|add-and-commit|gh-pages|\btag|-tag|github-push|commit|merge|bump|changelog|pages-deploy|fetch-metadata",
+    ),
+    (
+        "packages",
+        r"(?i)ghcr\.io|docker\.pkg\.github\.com|(npm|maven|nuget|rubygems)\.pkg\.github\.com|goreleaser",
+        r"(?i)package|container-retention|goreleaser",
+    ),
+    (
+        "id-token",
+        r"(?i)ACTIONS_ID_TOKEN_REQUEST|getIDToken|\bnpm\s+publish|\buv\s+publish|\bpdm\s+publish|--provenance|cosign|use_oidc|workload_identity_provider|role-to-assume|audience",
+        r"(?i)configure-aws-credentials|google-github-actions/auth|azure/login|pypi-publish|sigstore|attest|cosign|vault|auth-action|octo-sts|slsa|deploy-pages|rubygems|jfrog|chainctl|tailscale|codecov|oidc",
+    ),
+    (
+        "pull-requests",
+        r"(?i)\bgh\s+pr\b|reviewdog|\bdanger\b",
+        r"(?i)comment|label|pull-request|review|approve|merge|assign|reviewdog|danger|release-please|changesets|coverage|fetch-metadata|dependency-review|semantic-pull-request|size|preview|vercel|netlify|chromatic|pr-",
+    ),
+    (
+        "issues",
+        r"(?i)\bgh\s+issue\b",
+        r"(?i)issue|label|stale|lock|triage|first-interaction|release-please|comment|changesets",
+    ),
+    (
+        "checks",
+        r"(?i)reviewdog",
+        r"(?i)report|junit|test-result|check-|-check|checks|reviewdog|golangci-lint|lint-action|clippy|surefire|coverage|unit-test",
+    ),
+    (
+        "statuses",
+        r"(?i)/statuses",
+        r"(?i)status|vercel|netlify|deploy|chromatic|percy",
+    ),
+    (
+        "deployments",
+        r"(?i)/deployments",
+        r"(?i)deploy|vercel|netlify",
+    ),
+    ("pages", r"(?i)\bgh\s+api\b.*pages", r"(?i)pages"),
+    (
+        "actions",
+        r"(?i)\bgh\s+(workflow|run|cache)\b",
+        r"(?i)dispatch|cancel|workflow-runs|delete-workflow|cache-cleanup|purge-cache",
+    ),
+    (
+        "security-events",
+        r"(?i)sarif|codeql|trivy|semgrep|snyk|grype|zizmor|scorecard",
+        r"(?i)codeql|sarif|scorecard|trivy|zizmor|semgrep|snyk|anchore|grype|kics|checkov|tfsec|security|ossf|devskim|mobsf|osv-scanner|hadolint|dependency-check|bandit|gosec",
+    ),
+    ("attestations", r"(?i)attest", r"(?i)attest"),
+    ("discussions", r"(?i)discussion", r"(?i)discussion"),
+    ("repository-projects", r"(?i)project", r"(?i)project"),
+];
+
+/// [`SCOPES`]' patterns, compiled when a workflow first grants the scope (case-insensitive
+/// alternations take most of a millisecond each to compile).
+static SCOPE_PATTERNS: LazyLock<Vec<OnceLock<(Regex, Regex)>>> =
+    LazyLock::new(|| SCOPES.iter().map(|_| OnceLock::new()).collect());
+
+fn scope_patterns(scope: &str) -> Option<&'static (Regex, Regex)> {
+    let i = SCOPES.iter().position(|(s, _, _)| *s == scope)?;
+    Some(SCOPE_PATTERNS[i].get_or_init(|| (re(SCOPES[i].1), re(SCOPES[i].2))))
+}
 
 static GENERIC_API: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)actions/github-script|\bgh\s+api\b|api\.github\.com|octokit|graphql")
@@ -322,7 +308,7 @@ fn check(_repo: &Repo, ctx: &Context) -> Outcome {
                     ));
                     continue;
                 }
-                let patterns = SCOPES.iter().find(|(s, _, _)| *s == scope);
+                let patterns = scope_patterns(&scope);
                 let needed = jobs.iter().any(|j| {
                     let (text, names) = job_text(ci, flow, j);
                     GENERIC_API.is_match(&text)
@@ -330,9 +316,8 @@ fn check(_repo: &Repo, ctx: &Context) -> Outcome {
                         || token_to_action(j)
                         || opaque_action(j)
                         || j.remote_call.is_some()
-                        || patterns.is_none_or(|(_, cmd, name)| {
-                            cmd.is_match(&text) || name.is_match(&names)
-                        })
+                        || patterns
+                            .is_none_or(|(cmd, name)| cmd.is_match(&text) || name.is_match(&names))
                 });
                 if needed {
                     let u = format!("{scope}: write in {}", flow.path);
