@@ -50,6 +50,10 @@ static PAGE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Words every match of [`PAGE`] contains.
+static PAGE_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"render|TemplateResponse|reply\.view|\.HTML|ModelAndView|redirect:"));
+
 /// API frameworks on top of Django; without one, a Django project serves pages.
 const DJANGO_API: &[&str] = &[
     "djangorestframework",
@@ -85,7 +89,8 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     // Whether a handler renders a page is the costly part (it follows the handler's calls):
     // it is decided for every route that would fail, and for versioned ones only until one
     // API route shows there is an API to judge.
-    let is_page = |r: &Route| PAGE.is_match(&map.handler_text(r, 1));
+    let pages = map.handler_matcher(&PAGE, &PAGE_WORDS);
+    let is_page = |r: &Route| pages.matches(r);
     let (versioned, unversioned): (Vec<&Route>, Vec<&Route>) =
         candidates.into_iter().partition(|r| r.versioned);
     let unversioned: Vec<&Route> = unversioned

@@ -573,6 +573,30 @@ const NOT_FUNCTIONS: &[&str] = &[
     "constructor",
     "super",
     "synchronized",
+    // Keywords and operators written like calls: `async (ctx) =>`, `await (x)`, `typeof(x)`,
+    // `not (a and b)`, `assert(x)`, `match (x)`, `when (x)`.
+    "async",
+    "await",
+    "typeof",
+    "void",
+    "delete",
+    "instanceof",
+    "yield",
+    "throw",
+    "case",
+    "elif",
+    "not",
+    "and",
+    "or",
+    "in",
+    "is",
+    "assert",
+    "lambda",
+    "match",
+    "when",
+    // jQuery's `$(…)` and gettext's `_(…)`: no handler logic behind them.
+    "$",
+    "_",
 ];
 
 /// The function (and method) definitions of one masked file, in order.
@@ -881,7 +905,7 @@ fn is_definition(bare: &str, at: usize) -> bool {
 }
 
 /// Names too common to follow: any function of that name anywhere would be pulled in.
-const GENERIC_CALLS: &[&str] = &[
+pub(crate) const GENERIC_CALLS: &[&str] = &[
     "get",
     "set",
     "post",

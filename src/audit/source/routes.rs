@@ -112,6 +112,81 @@ impl RouteMap<'_> {
     }
 }
 
+/// Which handlers match a pattern in their own code or in a function they call: what
+/// [`RouteMap::handler_text`] with depth 1 shows, without reading most of it.
+///
+/// A file whose raw text lacks the pattern's words cannot contribute a match (masking only
+/// blanks text), so only the files holding them are parsed for functions, once, and the
+/// functions whose code matches are remembered by name. A handler then matches if its own
+/// code does, or if it calls one of those names; no lookup touches the other files.
+pub struct HandlerMatcher<'m, 'a> {
+    map: &'m RouteMap<'a>,
+    pattern: &'m Regex,
+    /// Per source: whether its raw text holds the pattern's words.
+    candidate: Vec<bool>,
+    /// Functions defined in candidate files whose code matches.
+    matching: HashSet<&'m str>,
+}
+
+impl<'a> RouteMap<'a> {
+    /// A [`HandlerMatcher`] for `pattern`; `words` must match wherever `pattern` does (its
+    /// literal words, e.g. `render|TemplateResponse` for `render_template\s*\(|…`).
+    pub fn handler_matcher<'m>(
+        &'m self,
+        pattern: &'m Regex,
+        words: &Regex,
+    ) -> HandlerMatcher<'m, 'a> {
+        let corpus = &self.corpus;
+        let candidate: Vec<bool> = corpus
+            .sources
+            .par_iter()
+            .map(|s| words.is_match(s.text))
+            .collect();
+        let matching = (0..corpus.len())
+            .into_par_iter()
+            .filter(|&i| candidate[i])
+            .flat_map_iter(|i| {
+                let code = corpus.code(i).code();
+                corpus
+                    .functions_in(i)
+                    .iter()
+                    .filter_map(move |(name, def)| {
+                        let (from, to) = def.body;
+                        let to = to.min(code.len());
+                        pattern
+                            .is_match(&code[from.min(to)..to])
+                            .then_some(name.as_str())
+                    })
+            })
+            .collect();
+        HandlerMatcher {
+            map: self,
+            pattern,
+            candidate,
+            matching,
+        }
+    }
+}
+
+impl HandlerMatcher<'_, '_> {
+    pub fn matches(&self, route: &Route) -> bool {
+        let corpus = &self.map.corpus;
+        if route.source >= corpus.len() {
+            return false;
+        }
+        let code = corpus.code(route.source);
+        let to = route.handler.1.min(code.code().len());
+        let from = route.handler.0.min(to);
+        if self.candidate[route.source] && self.pattern.is_match(&code.code()[from..to]) {
+            return true;
+        }
+        !self.matching.is_empty()
+            && super::called_names(&code.bare()[from..to], route.by_reference)
+                .into_iter()
+                .any(|n| !super::GENERIC_CALLS.contains(&n) && self.matching.contains(n))
+    }
+}
+
 /// Whether a path carries a version segment.
 pub fn has_version(path: &str) -> bool {
     static VERSION: LazyLock<Regex> = LazyLock::new(|| {
