@@ -86,9 +86,9 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         })
         .filter(|r| !r.page && !r.full.to_ascii_lowercase().contains("graphql"))
         .collect();
-    // Whether a handler renders a page is the costly part (it follows the handler's calls):
-    // it is decided for every route that would fail, and for versioned ones only until one
-    // API route shows there is an API to judge.
+    // Whether a handler renders a page (itself or through a function it calls) is decided
+    // for every route that would fail, and for versioned ones only until one API route shows
+    // there is an API to judge.
     let pages = map.handler_matcher(&PAGE, &PAGE_WORDS);
     let is_page = |r: &Route| pages.matches(r);
     let (versioned, unversioned): (Vec<&Route>, Vec<&Route>) =
