@@ -25,7 +25,7 @@
 //! or variable a versioned mount names, resolved through the file's imports).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
@@ -1736,6 +1736,7 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
         names
     };
     let mut mount_versioned = vec![false; mounts.len()];
+    let mut passed_vars: HashSet<(usize, String)> = HashSet::new();
     for _ in 0..6 {
         let mut changed = false;
         for (mi, mount) in mounts.iter().enumerate() {
@@ -1785,14 +1786,20 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             }
         }
         // A versioned router passed to a function: `register_routes(v1)`, `items.Routes(v1)`.
-        let vv: Vec<(usize, String)> = vers_vars.iter().cloned().collect();
-        for (s, var) in vv {
+        // What a variable's calls add never changes, so each variable is looked for once, and
+        // each file is read once for all its new variables (a routes file may hold dozens).
+        let mut fresh: BTreeMap<usize, HashSet<String>> = BTreeMap::new();
+        for (s, var) in &vers_vars {
+            if passed_vars.insert((*s, var.clone())) {
+                fresh.entry(*s).or_default().insert(var.clone());
+            }
+        }
+        for (s, vars) in fresh {
             let code = map.corpus.code(s);
             static CALL_WITH: LazyLock<Regex> =
                 LazyLock::new(|| re(r"([A-Za-z_][\w.]*)\s*\(([^()]*)\)"));
             for c in CALL_WITH.captures_each(code.bare()) {
-                let args_text = &c[2];
-                if IDENT.find_iter(args_text).any(|m| m.as_str() == var) {
+                if IDENT.find_iter(&c[2]).any(|m| vars.contains(m.as_str())) {
                     for n in c[1].split('.') {
                         if !NOT_TARGETS.contains(&n) && vers_names.insert(n.to_string()) {
                             changed = true;
