@@ -867,9 +867,20 @@ static REFERENCED: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_$][\w$]*"));
 
 /// Identifiers a piece of code calls (`name(`), or merely names when `all_names` (a handler
 /// passed by reference: `get(ready)`, `HandleFunc("/x", h.Ready)`).
+///
+/// A reference is looked for in the route call's arguments: the call itself (`path`,
+/// `router.get`), a keyword argument's name (`name="status"`) and a string prefix (`r"^x"`)
+/// name no handler.
 pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
     let found: Vec<regex::Match<'_>> = if all_names {
-        REFERENCED.find_iter(bare).collect()
+        let args = bare.find('(').map_or(0, |i| i + 1);
+        REFERENCED
+            .find_iter(&bare[args..])
+            .filter(|m| {
+                let rest = &bare[args + m.end()..];
+                !rest.starts_with(['"', '\'']) && !is_keyword_argument(rest)
+            })
+            .collect()
     } else {
         CALLED
             .captures_each(bare)
@@ -885,6 +896,13 @@ pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Whether the text after a name starts with a single `=` (not `==` or `=>`): the name is a
+/// keyword argument or an assignment target.
+fn is_keyword_argument(rest: &str) -> bool {
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.starts_with('=') && !rest[1..].starts_with(['=', '>'])
 }
 
 /// Whether the name at `at` is the one a definition introduces (`def ready(`, `fn ready(`,
@@ -976,6 +994,44 @@ pub(crate) const GENERIC_CALLS: &[&str] = &[
     "JSONResponse",
     "Response",
     "HTTPException",
+    // Built-in string, collection and path helpers of the languages: a definition of one
+    // found in the service is almost never the one called, and looking them up reads
+    // hundreds of files.
+    "join",
+    "split",
+    "rsplit",
+    "replace",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "title",
+    "startswith",
+    "endswith",
+    "encode",
+    "decode",
+    "items",
+    "keys",
+    "values",
+    "pop",
+    "zip",
+    "enumerate",
+    "sorted",
+    "reversed",
+    "splitext",
+    "basename",
+    "dirname",
+    "includes",
+    "indexOf",
+    "slice",
+    "trim",
+    "toLowerCase",
+    "toUpperCase",
+    "startsWith",
+    "endsWith",
+    "forEach",
+    "stringify",
 ];
 
 /// The text of a region plus the bodies of the functions it calls, followed to `depth` levels
@@ -1176,6 +1232,26 @@ mod tests {
         assert_eq!(called_names(js, false), ["query"]);
         // A handler passed by reference keeps every name it mentions.
         assert!(called_names("get(ready)", true).contains(&"ready"));
+    }
+
+    #[test]
+    fn a_route_call_names_its_handler_in_its_arguments_only() {
+        // Masked text keeps the quotes and blanks what is between them.
+        let django = r#"re_path(r"      ", views.StatusView.as_view(), name="      ", kwargs={})"#;
+        assert_eq!(
+            called_names(django, true),
+            ["StatusView", "as_view", "views"]
+        );
+        let express = "router.get('       ', auth, healthController.ready)";
+        assert_eq!(
+            called_names(express, true),
+            ["auth", "healthController", "ready"]
+        );
+        // `==` and `=>` are not keyword arguments.
+        assert_eq!(
+            called_names("get(ready == x, (r) => check(r))", true),
+            ["check", "r", "ready", "x"]
+        );
     }
 
     #[test]
