@@ -19,7 +19,6 @@
 
 use std::sync::{LazyLock, OnceLock};
 
-use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 
 /// What kind of secret a finding is.
@@ -444,11 +443,11 @@ struct Compiled {
     /// Token prefixes, `-----BEGIN` and `://`: case-sensitive literals.
     token_anchors: Regex,
     /// Secret-ish key words in the case forms code uses (`password`, `Password`, `PASSWORD`,
-    /// `apiKey`, `API_KEY`…): a pure literal set, searched with Aho-Corasick directly. (A
-    /// case-insensitive alternation is ten times slower; the same literals as a regex confirm
-    /// every hit with a forward and a reverse automaton, and generated code or prose with a
-    /// key word on most lines has hundreds of thousands of hits.)
-    keyword_anchors: AhoCorasick,
+    /// `apiKey`, `API_KEY`…): a pure literal set, which the regex engine searches with SIMD
+    /// on their short prefixes. A case-insensitive alternation here is ten times slower, and
+    /// an Aho-Corasick automaton over the ~1,100 literals, which walks every byte, thirteen
+    /// times slower (netbox's 44 MB: 23 ms against 307 ms).
+    keyword_anchors: Regex,
     /// Per anchor prefix (literal text), the token rule (an index into [`TOKENS`]) it may
     /// start.
     tokens: Vec<(&'static str, usize)>,
@@ -487,10 +486,11 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         .collect();
     Compiled {
         token_anchors: re(&alternation.join("|")),
-        keyword_anchors: AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(keyword_variants())
-            .unwrap_or_else(|e| unreachable!("key word literals: {e}")),
+        keyword_anchors: re(&keyword_variants()
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")),
         tokens,
         token_patterns: TOKENS.iter().map(|_| OnceLock::new()).collect(),
         private_key: re(r"^-----BEGIN[ A-Z0-9_]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
@@ -583,10 +583,7 @@ pub fn scan(text: &str, profile: Profile) -> Vec<Finding> {
     let keyword_from = |from: usize| {
         profile
             .assignments
-            .then(|| {
-                c.keyword_anchors
-                    .find(Input::new(text).span(from..text.len()))
-            })
+            .then(|| c.keyword_anchors.find_at(text, from))
             .flatten()
     };
     let mut next_keyword = keyword_from(0);
