@@ -486,11 +486,7 @@ static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
         .collect();
     Compiled {
         token_anchors: re(&alternation.join("|")),
-        keyword_anchors: re(&keyword_variants()
-            .iter()
-            .map(|w| regex::escape(w))
-            .collect::<Vec<_>>()
-            .join("|")),
+        keyword_anchors: re(&keyword_variants().join("|")),
         tokens,
         token_patterns: TOKENS.iter().map(|_| OnceLock::new()).collect(),
         private_key: re(r"^-----BEGIN[ A-Z0-9_]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
@@ -553,7 +549,7 @@ fn keyword_variants() -> Vec<String> {
             }
         }
     }
-    out
+    out.iter().map(|w| regex::escape(w)).collect()
 }
 
 /// Scans one file, choosing the profile from its path. Returns no findings for files that are
