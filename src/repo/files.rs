@@ -207,16 +207,79 @@ fn read_one(path: &Path, limit: u64) -> FileState {
             limit,
         });
     }
+    // The probe is read first, so that a binary file (fonts, images, archives: a third of the
+    // bytes of a typical web application's tree) costs one small read, not all of it.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    let read = std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return FileState::Unreadable(e.to_string());
-    }
-    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
-        return FileState::Skipped(SkipReason::Binary);
+    let read = std::fs::File::open(path).and_then(|f| {
+        let mut f = f.take(limit + 1);
+        (&mut f).take(BINARY_PROBE as u64).read_to_end(&mut bytes)?;
+        if bytes.contains(&0) {
+            return Ok(false);
+        }
+        f.read_to_end(&mut bytes).map(|_| true)
+    });
+    match read {
+        Err(e) => return FileState::Unreadable(e.to_string()),
+        Ok(false) => return FileState::Skipped(SkipReason::Binary),
+        Ok(true) => {}
     }
     match String::from_utf8(bytes) {
         Ok(text) => FileState::Text(text),
         Err(e) => FileState::Text(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state_of(bytes: &[u8], limit: u64) -> FileState {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("f");
+        std::fs::write(&path, bytes).expect("write");
+        read_one(&path, limit)
+    }
+
+    #[test]
+    fn a_nul_in_the_probe_makes_a_file_binary_and_one_after_it_does_not() {
+        let mut early = vec![b'a'; 3 * BINARY_PROBE];
+        early[BINARY_PROBE - 1] = 0;
+        assert!(matches!(
+            state_of(&early, 1 << 20),
+            FileState::Skipped(SkipReason::Binary)
+        ));
+
+        let mut late = vec![b'a'; 3 * BINARY_PROBE];
+        late[BINARY_PROBE] = 0;
+        match state_of(&late, 1 << 20) {
+            FileState::Text(text) => {
+                assert_eq!(
+                    text.len(),
+                    late.len(),
+                    "the whole file is read, not the probe"
+                );
+                assert_eq!(text.as_bytes()[BINARY_PROBE], 0);
+            }
+            other => panic!("expected text, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn short_files_and_invalid_utf8_are_read_whole() {
+        match state_of(b"x = 1\n", 1 << 20) {
+            FileState::Text(text) => assert_eq!(text, "x = 1\n"),
+            other => panic!("expected text, got {other:?}"),
+        }
+        match state_of(b"caf\xe9 ok\n", 1 << 20) {
+            FileState::Text(text) => assert_eq!(text, "caf\u{fffd} ok\n"),
+            other => panic!("expected text, got {other:?}"),
+        }
+        assert!(matches!(
+            state_of(&[b'a'; 100], 50),
+            FileState::Skipped(SkipReason::TooLarge {
+                size: 100,
+                limit: 50
+            })
+        ));
     }
 }
