@@ -326,6 +326,9 @@ struct PyClass {
     bases_text: String,
     source: usize,
     at: usize,
+    /// Where the class body lies in the masked code (read only for possible models and their
+    /// ancestors: see `python_models`).
+    body: std::ops::Range<usize>,
     columns: Vec<Column>,
     tablename: Option<String>,
     declared_tablename: bool,
@@ -335,6 +338,7 @@ struct PyClass {
     meta_app_label: Option<String>,
 }
 
+/// The classes of the Python sources: names, bases and where their bodies are.
 fn py_classes(ctx: &Ctx<'_>) -> Vec<PyClass> {
     let mut out = Vec::new();
     for (i, (src, code)) in ctx.sources.iter().zip(ctx.codes).enumerate() {
@@ -351,17 +355,15 @@ fn py_classes(ctx: &Ctx<'_>) -> Vec<PyClass> {
                 .map(str::to_string)
                 .collect();
             let (_, end) = super::python_block(code.bare(), m.start() + c[1].len());
-            let body = &code.code()[m.end().min(end)..end];
-            let mut class = PyClass {
+            out.push(PyClass {
                 name: c[2].to_string(),
                 bases,
                 bases_text,
                 source: i,
                 at: m.start() + c[1].len(),
+                body: m.end().min(end)..end,
                 ..PyClass::default()
-            };
-            read_py_body(body, &mut class);
-            out.push(class);
+            });
         }
     }
     out
@@ -529,52 +531,147 @@ fn external_timestamp_base(name: &str) -> bool {
         || n.contains("audited")
 }
 
+/// What a class inherits, found by following its bases by name.
+struct Ancestry {
+    /// The ancestors defined in the sources, in the order they were reached.
+    found: Vec<usize>,
+    /// Where the chains end: a base with no bases of its own, or one not defined here
+    /// (`models.Model`, `db.Model`, `Base`).
+    roots: Vec<String>,
+    /// A library base that brings both timestamps.
+    external_timestamps: bool,
+}
+
+fn ancestry(class: &PyClass, classes: &[PyClass], by_name: &HashMap<&str, Vec<usize>>) -> Ancestry {
+    let mut found = Vec::new();
+    let mut roots = Vec::new();
+    let mut external_timestamps = false;
+    let mut queue: Vec<&str> = class.bases.iter().map(String::as_str).collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    while let Some(base) = queue.pop() {
+        let last = base.rsplit('.').next().unwrap_or(base);
+        if !seen.insert(last) || seen.len() > 32 {
+            continue;
+        }
+        match by_name.get(last).and_then(|v| v.first()) {
+            Some(&b) if classes[b].name != class.name => {
+                let b_class = &classes[b];
+                found.push(b);
+                queue.extend(b_class.bases.iter().map(String::as_str));
+                if b_class.bases.is_empty() {
+                    roots.push(b_class.name.clone());
+                }
+            }
+            _ => {
+                roots.push(base.to_string());
+                if external_timestamp_base(last) {
+                    external_timestamps = true;
+                }
+            }
+        }
+    }
+    Ancestry {
+        found,
+        roots,
+        external_timestamps,
+    }
+}
+
+/// Which ORM a Python file may use, read once per file.
+#[derive(Clone, Copy, Default)]
+struct PyFileFlags {
+    django: bool,
+    peewee: bool,
+    tortoise: bool,
+    tablename: bool,
+}
+
 fn python_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
-    let classes = py_classes(ctx);
+    let mut classes = py_classes(ctx);
     if classes.is_empty() && !ctx.sources.iter().any(|s| s.syntax == Syntax::Python) {
         return;
     }
-    let mut by_name: HashMap<&str, Vec<&PyClass>> = HashMap::new();
-    for c in &classes {
-        by_name.entry(c.name.as_str()).or_default().push(c);
-    }
+    let mut flags = vec![PyFileFlags::default(); ctx.sources.len()];
+    let mut flagged = vec![false; ctx.sources.len()];
     for class in &classes {
-        if class.abstract_ || class.proxy || class.name == "Meta" {
+        if !std::mem::replace(&mut flagged[class.source], true) {
+            let text = ctx.sources[class.source].text;
+            flags[class.source] = PyFileFlags {
+                django: text.contains("django.db") || text.contains("from django"),
+                peewee: text.contains("peewee"),
+                tortoise: text.contains("tortoise"),
+                tablename: ctx.codes[class.source].code().contains("__tablename__"),
+            };
+        }
+    }
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in classes.iter().enumerate() {
+        by_name.entry(c.name.as_str()).or_default().push(i);
+    }
+    // Which classes may be models, from their headers alone: a model is marked by its bases
+    // (`table=True`, a chain ending in an ORM's base) or by a `__tablename__` in its body or
+    // an ancestor's. Only those and their ancestors have their bodies read: in a Django
+    // project most classes (forms, views, serializers) live in files that import `django.db`.
+    let mut candidates: Vec<(usize, Ancestry)> = Vec::new();
+    let mut needs_body = vec![false; classes.len()];
+    for (i, class) in classes.iter().enumerate() {
+        if class.name == "Meta" {
             continue;
         }
-        let text = ctx.sources[class.source].text;
-        let django = text.contains("django.db") || text.contains("from django");
-        let peewee = text.contains("peewee");
-        let tortoise = text.contains("tortoise");
+        let family = ancestry(class, &classes, &by_name);
+        let f = flags[class.source];
+        let root_is = |names: &[&str]| {
+            family.roots.iter().any(|r| {
+                names.contains(&r.as_str()) || names.contains(&r.rsplit('.').next().unwrap_or(r))
+            })
+        };
+        let may_be_model = class.bases_text.contains("table=True")
+            || f.tablename
+            || family
+                .found
+                .iter()
+                .any(|&a| flags[classes[a].source].tablename)
+            || (root_is(&["db.Model"]) && !f.django)
+            || (f.django
+                && (root_is(&["models.Model", "Model", "AbstractUser", "AbstractBaseUser"])
+                    || family.roots.iter().any(|r| r.ends_with("Model"))))
+            || ((f.peewee || f.tortoise) && root_is(&["Model", "peewee.Model", "models.Model"]));
+        if may_be_model {
+            needs_body[i] = true;
+            for &a in &family.found {
+                needs_body[a] = true;
+            }
+            candidates.push((i, family));
+        }
+    }
+    classes
+        .par_iter_mut()
+        .zip(needs_body)
+        .filter(|(_, needed)| *needed)
+        .for_each(|(class, _)| {
+            let body = &ctx.codes[class.source].code()[class.body.clone()];
+            read_py_body(body, class);
+        });
+    for (i, family) in candidates {
+        let class = &classes[i];
+        if class.abstract_ || class.proxy {
+            continue;
+        }
+        let PyFileFlags {
+            django,
+            peewee,
+            tortoise,
+            ..
+        } = flags[class.source];
         // Ancestors, resolved by name.
         let mut columns = class.columns.clone();
-        let mut chain_roots: Vec<String> = Vec::new();
         let mut declared = class.declared_tablename;
-        let mut external_timestamps = false;
-        let mut queue: Vec<&str> = class.bases.iter().map(String::as_str).collect();
-        let mut seen: HashSet<&str> = HashSet::new();
-        while let Some(base) = queue.pop() {
-            let last = base.rsplit('.').next().unwrap_or(base);
-            if !seen.insert(last) || seen.len() > 32 {
-                continue;
-            }
-            match by_name.get(last).and_then(|v| v.first()) {
-                Some(b) if b.name != class.name => {
-                    columns.extend(b.columns.iter().cloned());
-                    declared |= b.declared_tablename;
-                    queue.extend(b.bases.iter().map(String::as_str));
-                    if b.bases.is_empty() {
-                        chain_roots.push(b.name.clone());
-                    }
-                }
-                _ => {
-                    chain_roots.push(base.to_string());
-                    if external_timestamp_base(last) {
-                        external_timestamps = true;
-                    }
-                }
-            }
+        for &a in &family.found {
+            columns.extend(classes[a].columns.iter().cloned());
+            declared |= classes[a].declared_tablename;
         }
+        let chain_roots = family.roots;
+        let external_timestamps = family.external_timestamps;
         let root_is = |names: &[&str]| {
             chain_roots.iter().any(|r| {
                 names.contains(&r.as_str()) || names.contains(&r.rsplit('.').next().unwrap_or(r))
