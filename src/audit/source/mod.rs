@@ -813,40 +813,67 @@ impl<'a> Corpus<'a> {
     }
 }
 
-/// Identifiers on the left of an `=` (or `:=`) whose right side is a quoted string, possibly
-/// through pydantic's `Field(default=…)` or a string prefix: every name [`CONSTANT`] could
-/// match, and some more (type names of annotations). Read from raw text, without masking.
+/// Identifiers before an `=` (or `:=`) whose right side is a quoted string, possibly through
+/// pydantic's `Field(default=…)` or a string prefix: every name [`CONSTANT`] could match, and
+/// some more (the words of a type annotation). Read from raw text, without masking.
+///
+/// The `=` signs are found with `memchr`, not line by line. From each, the name is looked for
+/// back over what a name and its annotation can hold (`NAME: Final[str] =`, `&'static str`),
+/// so a long line with many assignments (a minified bundle, a data literal) costs its length,
+/// not its length times its `=` signs. Whitespace on either side may span lines, as it may in
+/// [`CONSTANT`].
 fn assigned_names(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .filter(|line| line.contains('=') && line.contains(['"', '\'', '`']))
-        .flat_map(|line| {
-            let b = line.as_bytes();
-            let mut heads: Vec<&str> = Vec::new();
-            for (eq, _) in line.match_indices('=') {
-                let next = b.get(eq + 1).copied();
-                let prev = eq.checked_sub(1).map(|p| b[p]);
-                if matches!(next, Some(b'=' | b'>'))
-                    || matches!(prev, Some(b'=' | b'!' | b'<' | b'>'))
-                {
-                    continue;
-                }
-                let mut rest = line[eq + 1..].trim_start();
-                if let Some(r) = rest.strip_prefix("Field(") {
-                    rest = r.trim_start();
-                    if let Some(r) = rest.strip_prefix("default") {
-                        rest = r.trim_start().trim_start_matches('=').trim_start();
-                    }
-                }
-                let rest = rest.trim_start_matches(['r', 'f', 'b', 'u']);
-                if rest.starts_with(['"', '\'', '`']) {
-                    heads.push(&line[..eq]);
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'=', b)
+        .filter_map(move |eq| {
+            let next = b.get(eq + 1).copied();
+            let prev = eq.checked_sub(1).map(|p| b[p]);
+            if matches!(next, Some(b'=' | b'>')) || matches!(prev, Some(b'=' | b'!' | b'<' | b'>'))
+            {
+                return None;
+            }
+            let mut rest = text[eq + 1..].trim_start();
+            if let Some(r) = rest.strip_prefix("Field(") {
+                rest = r.trim_start();
+                if let Some(r) = rest.strip_prefix("default") {
+                    rest = r.trim_start().trim_start_matches('=').trim_start();
                 }
             }
-            heads.into_iter().flat_map(|head| {
-                head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .filter(|w| w.len() >= 3 && !w.as_bytes()[0].is_ascii_digit())
-            })
+            let rest = rest.trim_start_matches(['r', 'f', 'b', 'u']);
+            if !rest.starts_with(['"', '\'', '`']) {
+                return None;
+            }
+            let start = b[..eq]
+                .iter()
+                .rposition(|&c| !(c.is_ascii_alphanumeric() || in_annotation(c)))
+                .map_or(0, |i| i + 1);
+            Some(&text[start..eq])
         })
+        .flat_map(|head| {
+            head.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.len() >= 3 && !w.as_bytes()[0].is_ascii_digit())
+        })
+}
+
+/// Bytes besides letters and digits that may stand between a constant's name and its `=`:
+/// the type annotation's (`[\w&'\[\]. |]` in [`CONSTANT`]), the `:` before it, whitespace.
+fn in_annotation(c: u8) -> bool {
+    matches!(
+        c,
+        b'_' | b'&'
+            | b'\''
+            | b'['
+            | b']'
+            | b'.'
+            | b'|'
+            | b':'
+            | b' '
+            | b'\t'
+            | b'\n'
+            | b'\r'
+            | 0x0b
+            | 0x0c
+    )
 }
 
 /// A string constant's assignment in any of the languages: `NAME = "v"`, `NAME: str = "v"`,
@@ -1300,6 +1327,38 @@ mod tests {
         assert_eq!(corpus.constant("PREFIX").as_deref(), Some("/v3"));
         assert_eq!(corpus.constant("OLD_PREFIX"), None);
         assert_eq!(corpus.constant("str"), None);
+    }
+
+    #[test]
+    fn the_assignment_index_holds_every_name_the_constant_pattern_reads() {
+        let samples = [
+            "API_V1_STR: str = \"/api/v1\"\nROOT = Field(default=\"/r\")\n",
+            "export const PREFIX: string = '/v3';\nlet a = f(x = 'y', z == 'w')\n",
+            "pub const BASE: &'static str = \"/v1\";\nstatic final String PATH = \"/p\";\n",
+            "base := \"/v2\"\nconst val KT_BASE = \"/k\"\nNAME: Final[str] = r'/raw'\n",
+            // Whitespace around `=` may span lines in the pattern, and so here.
+            "SPLIT_NAME =\n    \"/split\"\nOTHER\n= \"/o\"\n",
+            // A long line of many assignments (a bundle): found, and in linear time.
+            &"var abc=\"1\",def=\"2\";".repeat(2000),
+        ];
+        for text in samples {
+            let index: std::collections::HashSet<&str> = assigned_names(text).collect();
+            let mut read = 0;
+            for c in CONSTANT.captures_iter(text) {
+                let name = &c[1];
+                if name.len() >= 3 {
+                    read += 1;
+                    assert!(
+                        index.contains(name),
+                        "{name} missing from the index of {text:.60}"
+                    );
+                }
+            }
+            assert!(read > 0, "the sample {text:.60} assigns a constant");
+        }
+        let index: Vec<&str> =
+            assigned_names("if (a == 'x' || b != \"y\" || c <= 'z') {}").collect();
+        assert!(index.is_empty(), "comparisons assign nothing: {index:?}");
     }
 
     #[test]
