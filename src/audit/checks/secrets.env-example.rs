@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::secrets_no_env_files::is_example_env;
 use crate::audit::secrets::{self, Profile, is_test_path};
+use crate::audit::source::{CapturesEach as _, LineCounter};
 use crate::audit::{Context, Outcome};
 use crate::repo::stack::{Language, is_vendored};
 use crate::repo::{File, Repo};
@@ -187,9 +188,10 @@ pub fn read_variables(repo: &Repo) -> Reads {
                 python_reads(f, text, django_environ, decouple, &mut reads);
             }
             (Language::Node, "js" | "ts" | "mjs" | "cjs" | "mts" | "cts") => {
-                regex_reads(f, text, &NODE_ENV, &["process.env", ".get"], &mut reads);
+                regex_reads(f, text, &NODE_ENV, &mut reads);
+                let mut lines = LineCounter::new(text);
                 for cap in NODE_DESTRUCTURE.captures_iter(text) {
-                    let line = line_at(text, cap.get(0).map_or(0, |m| m.start()));
+                    let line = lines.line(cap.get(0).map_or(0, |m| m.start()));
                     for part in cap[1].split(',') {
                         let var = part.split([':', '=']).next().unwrap_or("").trim();
                         if var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -198,21 +200,15 @@ pub fn read_variables(repo: &Repo) -> Reads {
                     }
                 }
             }
-            (Language::Go, "go") => regex_reads(
-                f,
-                text,
-                &GO_ENV,
-                &["Getenv", "LookupEnv", "env:\""],
-                &mut reads,
-            ),
-            (Language::Rust, "rs") => regex_reads(f, text, &RUST_ENV, &["env"], &mut reads),
+            (Language::Go, "go") => regex_reads(f, text, &GO_ENV, &mut reads),
+            (Language::Rust, "rs") => regex_reads(f, text, &RUST_ENV, &mut reads),
             (Language::Jvm, "java" | "kt") => {
-                regex_reads(f, text, &JVM_ENV, &["getenv", "${"], &mut reads);
+                regex_reads(f, text, &JVM_ENV, &mut reads);
             }
             (Language::Jvm, "properties" | "yml" | "yaml")
                 if name.starts_with("application") || name.starts_with("bootstrap") =>
             {
-                regex_reads(f, text, &JVM_ENV, &["${"], &mut reads);
+                regex_reads(f, text, &JVM_ENV, &mut reads);
             }
             _ => {}
         }
@@ -231,40 +227,36 @@ fn is_tooling(lower_path: &str) -> bool {
     })
 }
 
-fn line_at(text: &str, at: usize) -> u32 {
-    text[..at].bytes().filter(|&b| b == b'\n').count() as u32 + 1
-}
-
-/// Every capture group match of `re` on lines containing `needle`.
-fn regex_reads(f: &File, text: &str, re: &Regex, needles: &[&str], reads: &mut Reads) {
-    for (i, line) in text.lines().enumerate() {
-        if !needles.iter().any(|n| line.contains(n)) {
+/// Every read `re` finds, at the line of its variable name. The pattern runs over the whole
+/// text (its own literal prefilter finds the candidates), so a read whose arguments a
+/// formatter put on the next line (`os.environ.get(\n    "DATABASE_URL"`) counts too.
+fn regex_reads(f: &File, text: &str, re: &Regex, reads: &mut Reads) {
+    let mut lines = LineCounter::new(text);
+    for cap in re.captures_each(text) {
+        let Some(m) = cap.get(0) else { continue };
+        let line_end =
+            memchr::memchr(b'\n', &text.as_bytes()[m.end()..]).map_or(text.len(), |i| m.end() + i);
+        if is_assignment(&text[m.end()..line_end]) {
             continue;
         }
-        for cap in re.captures_iter(line) {
-            let end = cap.get(0).map_or(line.len(), |m| m.end());
-            if is_assignment(&line[end..]) {
-                continue;
-            }
-            if let Some(m) = cap.iter().skip(1).flatten().next() {
-                record(reads, m.as_str(), &f.path, i as u32 + 1);
-            }
+        if let Some(name) = cap.iter().skip(1).flatten().next() {
+            record(reads, name.as_str(), &f.path, lines.line(name.start()));
         }
     }
 }
 
 fn python_reads(f: &File, text: &str, django_environ: bool, decouple: bool, reads: &mut Reads) {
     if text.contains("environ") || text.contains("getenv") {
-        regex_reads(f, text, &PY_ENVIRON, &["environ", "getenv"], reads);
+        regex_reads(f, text, &PY_ENVIRON, reads);
     }
     if django_environ && text.contains("env") {
-        regex_reads(f, text, &PY_ENVIRON_LIB, &["env"], reads);
+        regex_reads(f, text, &PY_ENVIRON_LIB, reads);
     }
     // python-decouple, and Starlette's `Config(".env")` used the same way.
     if (decouple || text.contains("starlette.config") || text.contains("decouple"))
         && text.contains("config(")
     {
-        regex_reads(f, text, &PY_DECOUPLE, &["config("], reads);
+        regex_reads(f, text, &PY_DECOUPLE, reads);
     }
     if text.contains("BaseSettings") {
         settings_fields(f, text, reads);

@@ -188,6 +188,36 @@ pub(crate) fn line_of(starts: &[usize], offset: usize) -> u32 {
     }
 }
 
+/// 1-based lines of a stream of byte offsets in one text, such as a pattern's matches: each
+/// newline is counted once while the offsets increase (an earlier offset counts again from
+/// the start).
+pub struct LineCounter<'t> {
+    text: &'t [u8],
+    at: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    pub fn line(&mut self, offset: usize) -> u32 {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count() as u32;
+        self.at = offset;
+        self.line
+    }
+}
+
 /// 1-based line of a byte offset in `text` (for one-off lookups).
 pub fn line_at(text: &str, offset: usize) -> u32 {
     let offset = offset.min(text.len());
@@ -1359,6 +1389,19 @@ mod tests {
         let index: Vec<&str> =
             assigned_names("if (a == 'x' || b != \"y\" || c <= 'z') {}").collect();
         assert!(index.is_empty(), "comparisons assign nothing: {index:?}");
+    }
+
+    #[test]
+    fn the_line_counter_agrees_with_counting_from_the_start() {
+        let text = "a\nbb\n\nccc\nd";
+        let mut counter = LineCounter::new(text);
+        for offset in [0, 1, 2, 5, 6, 6, 10, 3, 11, 100] {
+            assert_eq!(
+                counter.line(offset),
+                line_at(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]
