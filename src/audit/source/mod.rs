@@ -927,23 +927,34 @@ static REFERENCED: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z_$][\w$]*"));
 ///
 /// A reference is looked for in the route call's arguments: the call itself (`path`,
 /// `router.get`), a keyword argument's name (`name="status"`) and a string prefix (`r"^x"`)
-/// name no handler.
+/// name no handler. An argument that is a function written in place
+/// (`async (ctx) => {…}`, `func(w http.ResponseWriter, r *http.Request) {…}`, `lambda r: …`)
+/// is a body like any other: what it calls is followed, not its parameters and variables.
 pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
+    fn calls(region: &str) -> Vec<regex::Match<'_>> {
+        CALLED
+            .captures_each(region)
+            .filter_map(|c| c.get(1))
+            .filter(|m| !is_definition(region, m.start()))
+            .collect()
+    }
     let found: Vec<regex::Match<'_>> = if all_names {
         let args = bare.find('(').map_or(0, |i| i + 1);
-        REFERENCED
-            .find_iter(&bare[args..])
-            .filter(|m| {
-                let rest = &bare[args + m.end()..];
+        let mut found = Vec::new();
+        for (from, to) in top_level_arguments(bare, args) {
+            let arg = &bare[from..to];
+            if is_inline_function(arg) {
+                found.extend(calls(arg));
+                continue;
+            }
+            found.extend(REFERENCED.find_iter(arg).filter(|m| {
+                let rest = &bare[from + m.end()..];
                 !rest.starts_with(['"', '\'']) && !is_keyword_argument(rest)
-            })
-            .collect()
+            }));
+        }
+        found
     } else {
-        CALLED
-            .captures_each(bare)
-            .filter_map(|c| c.get(1))
-            .filter(|m| !is_definition(bare, m.start()))
-            .collect()
+        calls(bare)
     };
     let mut out: Vec<&str> = found
         .iter()
@@ -953,6 +964,49 @@ pub fn called_names(bare: &str, all_names: bool) -> Vec<&str> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The spans of a call's arguments, split at the commas outside brackets, from just after
+/// its `(` at `open` to its closing `)` (or the end of the text). Masked text has no quotes
+/// to mind.
+fn top_level_arguments(bare: &str, from: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = from;
+    for (i, b) in bare.bytes().enumerate().skip(from) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => {
+                out.push((start, i));
+                return out;
+            }
+            b')' | b']' | b'}' => depth -= 1,
+            b',' if depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push((start, bare.len()));
+    out
+}
+
+/// Whether a call argument is a function written in place: an arrow function or lambda of
+/// JavaScript, Java or Kotlin (`=>`, `->`), Python's `lambda`, Go's `func(…)`, JavaScript's
+/// `function`, a Rust closure (`|s| …`, `move |…|`), a Kotlin or Swift block (`{ … }`).
+fn is_inline_function(arg: &str) -> bool {
+    let a = arg.trim_start();
+    let word = a
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    matches!(word, "function" | "lambda" | "async" | "move")
+        || a.starts_with("func(")
+        || a.starts_with("func (")
+        || a.starts_with(['|', '{'])
+        || a.contains("=>")
+        || a.contains("->")
 }
 
 /// Whether the text after a name starts with a single `=` (not `==` or `=>`): the name is a
@@ -1304,10 +1358,20 @@ mod tests {
             called_names(express, true),
             ["auth", "healthController", "ready"]
         );
-        // `==` and `=>` are not keyword arguments.
+        // `==` is no keyword argument; a function written in place is followed by what it
+        // calls, not by its parameters.
         assert_eq!(
             called_names("get(ready == x, (r) => check(r))", true),
-            ["check", "r", "ready", "x"]
+            ["check", "ready", "x"]
+        );
+        let koa = "router.get('       ', async (ctx) => { ctx.body = await probe(db, true) })";
+        assert_eq!(called_names(koa, true), ["probe"]);
+        let go = "r.Get(\"       \", func(w http.ResponseWriter, r *http.Request) { h.db.Ping() })";
+        assert_eq!(called_names(go, true), ["Ping"]);
+        let nested = "app.get('  ', requireAuth(checks.ready), (req, res) => res.send(ok()))";
+        assert_eq!(
+            called_names(nested, true),
+            ["checks", "ok", "ready", "requireAuth", "send"]
         );
     }
 
