@@ -63,6 +63,29 @@ pub fn ascii_classes(pattern: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A case-insensitive test for any of a few ASCII words in a short text, such as the names of
+/// the actions a job uses: what `(?i)release|commit|\btag` says, without a regex. A
+/// case-insensitive alternation takes a third to half a millisecond to compile, mostly to
+/// build a search accelerator that texts of a few dozen bytes never use. A word written
+/// `\bword` must start at a word boundary (ASCII, as in [`re`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AnyWord(pub &'static [&'static str]);
+
+impl AnyWord {
+    pub fn is_match(&self, text: &str) -> bool {
+        let lower = text.to_ascii_lowercase();
+        self.0.iter().any(|word| match word.strip_prefix("\\b") {
+            Some(word) => lower.match_indices(word).any(|(at, _)| {
+                !lower[..at]
+                    .bytes()
+                    .next_back()
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+            }),
+            None => lower.contains(word),
+        })
+    }
+}
+
 /// The replacements to make: (start, end, text), byte offsets into the pattern.
 struct Edits(Vec<(usize, usize, &'static str)>);
 
@@ -123,6 +146,24 @@ impl ast::Visitor for Edits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_word_agrees_with_the_case_insensitive_alternation() {
+        const WORDS: AnyWord = AnyWord(&["release", "gh-pages", "\\btag"]);
+        let pattern = re(r"(?i)release|gh-pages|\btag");
+        for text in [
+            "softprops/action-gh-release",
+            "peaceiris/actions-GH-PAGES",
+            "mathieudutour/github-tag-action",
+            "tag-it",
+            "actions/stage",
+            "vintage/x_tag",
+            "Actions/Checkout",
+            "",
+        ] {
+            assert_eq!(WORDS.is_match(text), pattern.is_match(text), "{text}");
+        }
+    }
 
     #[test]
     fn perl_classes_become_ascii_inside_and_outside_brackets() {

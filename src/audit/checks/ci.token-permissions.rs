@@ -1,6 +1,6 @@
 //! `ci.token-permissions`.
 
-use crate::rx::re;
+use crate::rx::{AnyWord, re};
 use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
@@ -45,72 +45,193 @@ crate::declare_check! {
 }
 
 /// What shows that a job uses a write scope: (scope, pattern over the commands and inputs
-/// the job runs, pattern over the names of the actions it uses).
-const SCOPES: &[(&str, &str, &str)] = &[
+/// the job runs, words in the names of the actions it uses).
+const SCOPES: &[(&str, &str, AnyWord)] = &[
     (
         "contents",
         r"(?i)\bgit\s+(push|tag)\b|\bgh\s+(release|pr\s+merge|repo)\b|\bgit\s+commit\b|\bmike\s+deploy|lerna\s+(version|publish)|\bnpm\s+version|cargo\s+release|release-it|semantic-release|goreleaser|changeset\s+(version|publish)|--push\b",
-        r"(?i)release|changesets|goreleaser|create-pull-request|auto-commit|add-and-commit|gh-pages|\btag|-tag|github-push|commit|merge|bump|changelog|pages-deploy|fetch-metadata",
+        AnyWord(&[
+            "release",
+            "changesets",
+            "goreleaser",
+            "create-pull-request",
+            "auto-commit",
+            "add-and-commit",
+            "gh-pages",
+            "\\btag",
+            "-tag",
+            "github-push",
+            "commit",
+            "merge",
+            "bump",
+            "changelog",
+            "pages-deploy",
+            "fetch-metadata",
+        ]),
     ),
     (
         "packages",
         r"(?i)ghcr\.io|docker\.pkg\.github\.com|(npm|maven|nuget|rubygems)\.pkg\.github\.com|goreleaser",
-        r"(?i)package|container-retention|goreleaser",
+        AnyWord(&["package", "container-retention", "goreleaser"]),
     ),
     (
         "id-token",
         r"(?i)ACTIONS_ID_TOKEN_REQUEST|getIDToken|\bnpm\s+publish|\buv\s+publish|\bpdm\s+publish|--provenance|cosign|use_oidc|workload_identity_provider|role-to-assume|audience",
-        r"(?i)configure-aws-credentials|google-github-actions/auth|azure/login|pypi-publish|sigstore|attest|cosign|vault|auth-action|octo-sts|slsa|deploy-pages|rubygems|jfrog|chainctl|tailscale|codecov|oidc",
+        AnyWord(&[
+            "configure-aws-credentials",
+            "google-github-actions/auth",
+            "azure/login",
+            "pypi-publish",
+            "sigstore",
+            "attest",
+            "cosign",
+            "vault",
+            "auth-action",
+            "octo-sts",
+            "slsa",
+            "deploy-pages",
+            "rubygems",
+            "jfrog",
+            "chainctl",
+            "tailscale",
+            "codecov",
+            "oidc",
+        ]),
     ),
     (
         "pull-requests",
         r"(?i)\bgh\s+pr\b|reviewdog|\bdanger\b",
-        r"(?i)comment|label|pull-request|review|approve|merge|assign|reviewdog|danger|release-please|changesets|coverage|fetch-metadata|dependency-review|semantic-pull-request|size|preview|vercel|netlify|chromatic|pr-",
+        AnyWord(&[
+            "comment",
+            "label",
+            "pull-request",
+            "review",
+            "approve",
+            "merge",
+            "assign",
+            "reviewdog",
+            "danger",
+            "release-please",
+            "changesets",
+            "coverage",
+            "fetch-metadata",
+            "dependency-review",
+            "semantic-pull-request",
+            "size",
+            "preview",
+            "vercel",
+            "netlify",
+            "chromatic",
+            "pr-",
+        ]),
     ),
     (
         "issues",
         r"(?i)\bgh\s+issue\b",
-        r"(?i)issue|label|stale|lock|triage|first-interaction|release-please|comment|changesets",
+        AnyWord(&[
+            "issue",
+            "label",
+            "stale",
+            "lock",
+            "triage",
+            "first-interaction",
+            "release-please",
+            "comment",
+            "changesets",
+        ]),
     ),
     (
         "checks",
         r"(?i)reviewdog",
-        r"(?i)report|junit|test-result|check-|-check|checks|reviewdog|golangci-lint|lint-action|clippy|surefire|coverage|unit-test",
+        AnyWord(&[
+            "report",
+            "junit",
+            "test-result",
+            "check-",
+            "-check",
+            "checks",
+            "reviewdog",
+            "golangci-lint",
+            "lint-action",
+            "clippy",
+            "surefire",
+            "coverage",
+            "unit-test",
+        ]),
     ),
     (
         "statuses",
         r"(?i)/statuses",
-        r"(?i)status|vercel|netlify|deploy|chromatic|percy",
+        AnyWord(&[
+            "status",
+            "vercel",
+            "netlify",
+            "deploy",
+            "chromatic",
+            "percy",
+        ]),
     ),
     (
         "deployments",
         r"(?i)/deployments",
-        r"(?i)deploy|vercel|netlify",
+        AnyWord(&["deploy", "vercel", "netlify"]),
     ),
-    ("pages", r"(?i)\bgh\s+api\b.*pages", r"(?i)pages"),
+    ("pages", r"(?i)\bgh\s+api\b.*pages", AnyWord(&["pages"])),
     (
         "actions",
         r"(?i)\bgh\s+(workflow|run|cache)\b",
-        r"(?i)dispatch|cancel|workflow-runs|delete-workflow|cache-cleanup|purge-cache",
+        AnyWord(&[
+            "dispatch",
+            "cancel",
+            "workflow-runs",
+            "delete-workflow",
+            "cache-cleanup",
+            "purge-cache",
+        ]),
     ),
     (
         "security-events",
         r"(?i)sarif|codeql|trivy|semgrep|snyk|grype|zizmor|scorecard",
-        r"(?i)codeql|sarif|scorecard|trivy|zizmor|semgrep|snyk|anchore|grype|kics|checkov|tfsec|security|ossf|devskim|mobsf|osv-scanner|hadolint|dependency-check|bandit|gosec",
+        AnyWord(&[
+            "codeql",
+            "sarif",
+            "scorecard",
+            "trivy",
+            "zizmor",
+            "semgrep",
+            "snyk",
+            "anchore",
+            "grype",
+            "kics",
+            "checkov",
+            "tfsec",
+            "security",
+            "ossf",
+            "devskim",
+            "mobsf",
+            "osv-scanner",
+            "hadolint",
+            "dependency-check",
+            "bandit",
+            "gosec",
+        ]),
     ),
-    ("attestations", r"(?i)attest", r"(?i)attest"),
-    ("discussions", r"(?i)discussion", r"(?i)discussion"),
-    ("repository-projects", r"(?i)project", r"(?i)project"),
+    ("attestations", r"(?i)attest", AnyWord(&["attest"])),
+    ("discussions", r"(?i)discussion", AnyWord(&["discussion"])),
+    ("repository-projects", r"(?i)project", AnyWord(&["project"])),
 ];
 
-/// [`SCOPES`]' patterns, compiled when a workflow first grants the scope (case-insensitive
-/// alternations take most of a millisecond each to compile).
-static SCOPE_PATTERNS: LazyLock<Vec<OnceLock<(Regex, Regex)>>> =
+/// [`SCOPES`]' command patterns, compiled when a workflow first grants the scope
+/// (case-insensitive alternations take most of a millisecond each to compile).
+static SCOPE_PATTERNS: LazyLock<Vec<OnceLock<Regex>>> =
     LazyLock::new(|| SCOPES.iter().map(|_| OnceLock::new()).collect());
 
-fn scope_patterns(scope: &str) -> Option<&'static (Regex, Regex)> {
+fn scope_patterns(scope: &str) -> Option<(&'static Regex, AnyWord)> {
     let i = SCOPES.iter().position(|(s, _, _)| *s == scope)?;
-    Some(SCOPE_PATTERNS[i].get_or_init(|| (re(SCOPES[i].1), re(SCOPES[i].2))))
+    Some((
+        SCOPE_PATTERNS[i].get_or_init(|| re(SCOPES[i].1)),
+        SCOPES[i].2,
+    ))
 }
 
 static GENERIC_API: LazyLock<Regex> = LazyLock::new(|| {
@@ -186,11 +307,27 @@ fn job_text(ci: &Ci<'_>, flow: &Flow<'_>, job: &JobView<'_>) -> (String, String)
 /// Actions whose names say they only set up tools, cache, or move files: they need no write
 /// scope. Any other third-party action may (an OIDC token broker, a bot), so a job using one
 /// is given the benefit of the doubt.
-static BENIGN_ACTION: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)setup|cache|toolchain|install|checkout|metadata|login|buildx|qemu|alls-green|upload|download|lint|rust-cache|changed-files|paths-filter|timeout|retry|wait",
-    )
-});
+const BENIGN_ACTION: AnyWord = AnyWord(&[
+    "setup",
+    "cache",
+    "toolchain",
+    "install",
+    "checkout",
+    "metadata",
+    "login",
+    "buildx",
+    "qemu",
+    "alls-green",
+    "upload",
+    "download",
+    "lint",
+    "rust-cache",
+    "changed-files",
+    "paths-filter",
+    "timeout",
+    "retry",
+    "wait",
+]);
 
 /// Whether a job uses a third-party action that may use the token in ways the audit cannot
 /// see.
