@@ -776,7 +776,7 @@ impl<'a> Corpus<'a> {
             if found.len() >= MOST_DEFINITIONS {
                 break;
             }
-            if !src.text.contains(name) {
+            if !contains_word(src.text, name) {
                 continue;
             }
             found.extend(
@@ -841,6 +841,17 @@ impl<'a> Corpus<'a> {
             found
         })
     }
+}
+
+/// Whether `name` occurs in `text` as a whole identifier (not inside `call` for `all`): a
+/// file that defines a function mentions its name so.
+fn contains_word(text: &str, name: &str) -> bool {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, name.as_bytes()).any(|at| {
+        let end = at + name.len();
+        !(at > 0 && ident(b[at - 1])) && !b.get(end).is_some_and(|&c| ident(c))
+    })
 }
 
 /// Identifiers before an `=` (or `:=`) whose right side is a quoted string, possibly through
@@ -1143,6 +1154,30 @@ pub(crate) const GENERIC_CALLS: &[&str] = &[
     "endsWith",
     "forEach",
     "stringify",
+    // JavaScript's promise, timer and date built-ins (`Promise.race([…])`, `Date.now()`).
+    "Promise",
+    "race",
+    "all",
+    "allSettled",
+    "resolve",
+    "reject",
+    "finally",
+    "setTimeout",
+    "setInterval",
+    "clearTimeout",
+    "now",
+    "Date",
+    "parseInt",
+    "parseFloat",
+    "isArray",
+    "entries",
+    "fromEntries",
+    "assign",
+    "some",
+    "every",
+    "reduce",
+    "find",
+    "concat",
 ];
 
 /// The text of a region plus the bodies of the functions it calls, followed to `depth` levels
@@ -1453,6 +1488,16 @@ mod tests {
         let index: Vec<&str> =
             assigned_names("if (a == 'x' || b != \"y\" || c <= 'z') {}").collect();
         assert!(index.is_empty(), "comparisons assign nothing: {index:?}");
+    }
+
+    #[test]
+    fn a_name_is_found_as_a_whole_identifier_only() {
+        assert!(contains_word("await Promise.all(checks)", "all"));
+        assert!(contains_word("def ping():", "ping"));
+        assert!(contains_word("ping", "ping"));
+        assert!(!contains_word("install(); call(); allow()", "all"));
+        assert!(!contains_word("$all + all_ + all2", "all"));
+        assert!(contains_word("x = $all + all", "all"));
     }
 
     #[test]
