@@ -849,8 +849,9 @@ fn contains_word(text: &str, name: &str) -> bool {
     let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     let b = text.as_bytes();
     memchr::memmem::find_iter(b, name.as_bytes()).any(|at| {
-        let end = at + name.len();
-        !(at > 0 && ident(b[at - 1])) && !b.get(end).is_some_and(|&c| ident(c))
+        let before = at.checked_sub(1).map(|i| b[i]);
+        let after = b.get(at + name.len()).copied();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
     })
 }
 
