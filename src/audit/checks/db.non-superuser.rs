@@ -10,6 +10,7 @@ use crate::audit::source::{self, re};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::stack::is_vendored;
 use crate::repo::{Engine, Repo};
+use crate::rx::AnyWord;
 
 crate::declare_check! {
     /// Passes when the application's example and deployment configuration connects to the
@@ -52,11 +53,26 @@ static PY_USER: LazyLock<Regex> = LazyLock::new(|| {
         r#"["']USER["']\s*:\s*(?:[^\n,}]*?,\s*)?["']([^"']+)["']|(?mi)^\s*(\w*(?:db|database|postgres|pg|mysql)\w*_?user(?:name)?)\s*(?::[^=\n]+)?=\s*["']([^"']+)["']"#,
     )
 });
-static DB_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)db|database|postgres|^pg|mysql|mariadb|mssql|sql|datasource|jdbc|typeorm|sequelize|knex|r2dbc|mongo",
-    )
-});
+/// Whether a variable name is about the database (`DB_USER`, `PGUSER`, `SPRING_DATASOURCE_USERNAME`).
+fn names_database(name: &str) -> bool {
+    const WORDS: AnyWord = AnyWord(&[
+        "db",
+        "database",
+        "postgres",
+        "mysql",
+        "mariadb",
+        "mssql",
+        "sql",
+        "datasource",
+        "jdbc",
+        "typeorm",
+        "sequelize",
+        "knex",
+        "r2dbc",
+        "mongo",
+    ]);
+    name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("pg")) || WORDS.is_match(name)
+}
 
 /// Server-side variables of database images (they configure the server, not the app).
 const SERVER_KEYS: &[&str] = &[
@@ -282,7 +298,7 @@ fn config_uses(path: &str, rel: &str, text: &str, kind: Kind, uses: &mut Vec<Use
                 || lower.ends_with("username")
                 || lower == "user"
                 || lower == "username")
-                && (DB_WORD.is_match(var) || DB_WORD.is_match(&e.key));
+                && (names_database(var) || names_database(&e.key));
             if user_key {
                 uses.push(Use {
                     path: path.to_string(),

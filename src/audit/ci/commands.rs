@@ -10,10 +10,6 @@
 //! the `pytest --cov` its recipe runs, with the path that led there. Every [`Found`] names its
 //! language so a frontend's `npm test` is not mistaken for the backend's tests.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::shell;
 use super::tasks;
 use crate::repo::stack::Language;
@@ -308,22 +304,31 @@ fn python_module(m: &str) -> String {
     }
 }
 
-static ENGINE_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    crate::rx::re(
-        r"(?i)(postgres|postgis|pgvector|timescale|mysql|mariadb|percona|mongo|mssql|sqlserver|azure-sql-edge|oracle)",
-    )
-});
+/// Words that name a database engine, in the order they are preferred at one position.
+const ENGINE_WORDS: &[(&str, Engine)] = &[
+    ("postgres", Engine::Postgres),
+    ("postgis", Engine::Postgres),
+    ("pgvector", Engine::Postgres),
+    ("timescale", Engine::Postgres),
+    ("mysql", Engine::MySql),
+    ("mariadb", Engine::MySql),
+    ("percona", Engine::MySql),
+    ("mongo", Engine::MongoDb),
+    ("mssql", Engine::SqlServer),
+    ("sqlserver", Engine::SqlServer),
+    ("azure-sql-edge", Engine::SqlServer),
+    ("oracle", Engine::Oracle),
+];
 
-/// The engine a word (an image, a service, an action) names.
+/// The engine a word (an image, a service, an action) names: the leftmost engine word in it,
+/// in any case.
 pub fn engine_in(word: &str) -> Option<Engine> {
-    let m = ENGINE_WORD.find(word)?.as_str().to_ascii_lowercase();
-    Some(match m.as_str() {
-        "postgres" | "postgis" | "pgvector" | "timescale" => Engine::Postgres,
-        "mysql" | "mariadb" | "percona" => Engine::MySql,
-        "mongo" => Engine::MongoDb,
-        "mssql" | "sqlserver" | "azure-sql-edge" => Engine::SqlServer,
-        _ => Engine::Oracle,
-    })
+    let lower = word.to_ascii_lowercase();
+    ENGINE_WORDS
+        .iter()
+        .filter_map(|(w, engine)| lower.find(w).map(|at| (at, *engine)))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, engine)| engine)
 }
 
 /// The engine of a container image, matched against the engine's known images.
@@ -3302,6 +3307,18 @@ pub fn split_words(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_leftmost_engine_word_names_the_engine() {
+        assert_eq!(engine_in("postgis/postgis:16-3.4"), Some(Engine::Postgres));
+        assert_eq!(engine_in("Bitnami/MariaDB"), Some(Engine::MySql));
+        assert_eq!(
+            engine_in("mcr.microsoft.com/azure-sql-edge"),
+            Some(Engine::SqlServer)
+        );
+        assert_eq!(engine_in("mongo-to-postgres"), Some(Engine::MongoDb));
+        assert_eq!(engine_in("redis:7"), None);
+    }
     use crate::repo::GitFacts;
     use std::path::Path;
 
