@@ -53,7 +53,8 @@ static PY_USER: LazyLock<Regex> = LazyLock::new(|| {
         r#"["']USER["']\s*:\s*(?:[^\n,}]*?,\s*)?["']([^"']+)["']|(?mi)^\s*(\w*(?:db|database|postgres|pg|mysql)\w*_?user(?:name)?)\s*(?::[^=\n]+)?=\s*["']([^"']+)["']"#,
     )
 });
-/// Whether a variable name is about the database (`DB_USER`, `PGUSER`, `SPRING_DATASOURCE_USERNAME`).
+/// Whether a variable name is about the database (`DB_USER`, `PGUSER`,
+/// `SPRING_DATASOURCE_USERNAME`).
 fn names_database(name: &str) -> bool {
     const WORDS: AnyWord = AnyWord(&[
         "db",

@@ -591,19 +591,20 @@ fn python_models(ctx: &Ctx<'_>, out: &mut Vec<Table>) {
     if classes.is_empty() && !ctx.sources.iter().any(|s| s.syntax == Syntax::Python) {
         return;
     }
-    let mut flags = vec![PyFileFlags::default(); ctx.sources.len()];
-    let mut flagged = vec![false; ctx.sources.len()];
+    let mut read: Vec<Option<PyFileFlags>> = vec![None; ctx.sources.len()];
     for class in &classes {
-        if !std::mem::replace(&mut flagged[class.source], true) {
+        read[class.source].get_or_insert_with(|| {
             let text = ctx.sources[class.source].text;
-            flags[class.source] = PyFileFlags {
+            PyFileFlags {
                 django: text.contains("django.db") || text.contains("from django"),
                 peewee: text.contains("peewee"),
                 tortoise: text.contains("tortoise"),
                 tablename: ctx.codes[class.source].code().contains("__tablename__"),
-            };
-        }
+            }
+        });
     }
+    // Every class's file was read just above.
+    let flags: Vec<PyFileFlags> = read.into_iter().map(Option::unwrap_or_default).collect();
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, c) in classes.iter().enumerate() {
         by_name.entry(c.name.as_str()).or_default().push(i);
