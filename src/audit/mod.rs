@@ -19,14 +19,14 @@ pub mod secrets;
 pub mod source;
 pub mod waivers;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::repo::Repo;
 use source::models::Table;
 use source::routes::RouteMap;
-use source::{Scope, Syntax};
+use source::{Corpus, Scope, Syntax};
 
 pub use checklist::{Checklist, ChecklistError, Item};
 pub use run::{AuditOptions, Report, Summary};
@@ -193,6 +193,7 @@ pub struct Context<'r> {
     /// Repository settings on the hosting service, looked up once before the checks run.
     pub remote: remote::RemoteFacts,
     repo: &'r Repo,
+    production: OnceLock<Arc<Corpus<'r>>>,
     routes: OnceLock<RouteMap<'r>>,
     orm_tables: OnceLock<Vec<Table>>,
     ci: OnceLock<ci::Ci<'r>>,
@@ -204,6 +205,7 @@ impl<'r> Context<'r> {
             today,
             remote,
             repo,
+            production: OnceLock::new(),
             routes: OnceLock::new(),
             orm_tables: OnceLock::new(),
             ci: OnceLock::new(),
@@ -215,10 +217,17 @@ impl<'r> Context<'r> {
         Context::new(repo, today, remote::RemoteFacts::default())
     }
 
+    /// The service's production sources (main language), listed once per audit. Each file is
+    /// masked once, when a check first reads its code, and every check shares that copy.
+    pub fn production(&self) -> &Arc<Corpus<'r>> {
+        self.production
+            .get_or_init(|| Arc::new(Corpus::new(source::sources(self.repo, Scope::Production))))
+    }
+
     /// The HTTP routes of the service's production code, extracted once per audit.
     pub fn routes(&self) -> &RouteMap<'r> {
         self.routes
-            .get_or_init(|| source::routes::extract(self.repo))
+            .get_or_init(|| source::routes::extract(self.repo, Arc::clone(self.production())))
     }
 
     /// The CI workflows, their jobs and what each job's steps run, analysed once per audit.

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::audit::source::{self, Code, Scope, find_dependency, re};
+use crate::audit::source::{self, find_dependency, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::{Framework, is_vendored};
@@ -103,13 +103,13 @@ const SERVERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     if let Some((path, line, kind)) = committed_document(repo) {
         return Outcome::pass(format!("{path}:{line} is an {kind} document")).at(&path, line);
     }
     let stack = repo.stack();
     if stack.uses(Framework::FastApi) {
-        match fastapi_app(repo) {
+        match fastapi_app(ctx) {
             Some((path, line, true)) => {
                 return Outcome::pass(format!(
                     "the FastAPI app ({path}:{line}) serves its OpenAPI document at /openapi.json"
@@ -135,7 +135,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         }
     }
     if stack.uses(Framework::Django)
-        && let Some((path, line)) = drf_schema_view(repo)
+        && let Some((path, line)) = drf_schema_view(ctx)
     {
         return Outcome::pass(format!(
             "Django REST framework's schema view serves the OpenAPI document ({path}:{line})"
@@ -213,13 +213,9 @@ fn committed_document(repo: &Repo) -> Option<(String, u32, &'static str)> {
 }
 
 /// The FastAPI application, and whether it serves its OpenAPI document.
-fn fastapi_app(repo: &Repo) -> Option<(String, u32, bool)> {
+fn fastapi_app(ctx: &Context) -> Option<(String, u32, bool)> {
     let mut disabled = None;
-    for src in source::sources(repo, Scope::Production) {
-        if !src.text.contains("FastAPI") {
-            continue;
-        }
-        let code = Code::new(src.text, src.syntax);
+    for (src, code) in ctx.production().codes_where(|s| s.text.contains("FastAPI")) {
         for m in FASTAPI_APP.find_iter(code.code()) {
             let open = m.end() - 1;
             let args = &code.code()[open..code.close(open)];
@@ -236,12 +232,11 @@ fn fastapi_app(repo: &Repo) -> Option<(String, u32, bool)> {
     disabled
 }
 
-fn drf_schema_view(repo: &Repo) -> Option<(String, u32)> {
-    for src in source::sources(repo, Scope::Production) {
-        if !src.text.contains("get_schema_view") && !src.text.contains("SchemaGenerator") {
-            continue;
-        }
-        let code = Code::new(src.text, src.syntax);
+fn drf_schema_view(ctx: &Context) -> Option<(String, u32)> {
+    for (src, code) in ctx
+        .production()
+        .codes_where(|s| s.text.contains("get_schema_view") || s.text.contains("SchemaGenerator"))
+    {
         if let Some(at) = code.code().find("get_schema_view(") {
             return Some((src.path.to_string(), code.line(at)));
         }

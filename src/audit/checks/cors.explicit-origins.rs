@@ -2,10 +2,11 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::audit::source::config::{self, Role};
-use crate::audit::source::{self, Code, Scope, Syntax, re};
+use crate::audit::source::{self, Code, Source, Syntax, re};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::is_vendored;
@@ -129,71 +130,15 @@ static JVM_CROSS_ORIGIN: LazyLock<Regex> = LazyLock::new(|| re(r"@CrossOrigin\b(
 static HEADER_STAR: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)["'`]Access-Control-Allow-Origin["'`]\s*[,:=]\s*["'`]\*["'`]"#));
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
-    let mut sites: Vec<Site> = Vec::new();
-    for src in source::sources(repo, Scope::Production) {
-        let t = src.text;
-        let lower_hit = t.contains("CORS")
-            || t.contains("cors")
-            || t.contains("Cors")
-            || t.contains("CrossOrigin")
-            || t.contains("Access-Control-Allow-Origin")
-            || t.contains("anyHost")
-            || t.contains("llowedOrigin");
-        if !lower_hit {
-            continue;
-        }
-        if matches!(config::role(src.rel), Role::Dev | Role::Test) {
-            continue;
-        }
-        let code = src.masked();
-        let mut push = |at: usize, what: &str, verdict: Verdict| {
-            sites.push(Site {
-                path: src.path.to_string(),
-                rel: src.rel.to_string(),
-                line: code.line(at),
-                what: source::excerpt(what, 60),
-                verdict,
-            });
-        };
-        let text = code.code();
-        for m in HEADER_STAR.find_iter(text) {
-            push(
-                m.start(),
-                m.as_str(),
-                Verdict::AllowAll {
-                    credentials: CREDENTIALS.is_match(text),
-                },
-            );
-        }
-        match src.syntax {
-            Syntax::Python => python_sites(&code, &mut push),
-            Syntax::Js => js_sites(&code, &mut push),
-            Syntax::Go => {
-                let credentials = CREDENTIALS.is_match(text);
-                let mut any = false;
-                for m in GO_ALLOW_ALL.find_iter(text) {
-                    any = true;
-                    push(m.start(), m.as_str(), Verdict::AllowAll { credentials });
-                }
-                if !any && let Some(m) = GO_EXPLICIT.find(text) {
-                    push(m.start(), m.as_str(), Verdict::Explicit);
-                }
-            }
-            Syntax::Rust => {
-                let credentials = CREDENTIALS.is_match(text);
-                let mut any = false;
-                for m in RUST_ALLOW_ALL.find_iter(text) {
-                    any = true;
-                    push(m.start(), m.as_str(), Verdict::AllowAll { credentials });
-                }
-                if !any && let Some(m) = RUST_EXPLICIT.find(text) {
-                    push(m.start(), m.as_str(), Verdict::Explicit);
-                }
-            }
-            Syntax::Java | Syntax::Kotlin => jvm_sites(&code, &mut push),
-        }
-    }
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
+    let corpus = ctx.production();
+    // Files are read in parallel and their sites merged in file order.
+    let per_file: Vec<Vec<Site>> = (0..corpus.len())
+        .into_par_iter()
+        .filter(|&i| may_configure_cors(&corpus.sources[i]))
+        .map(|i| sites_in(&corpus.sources[i], corpus.code(i)))
+        .collect();
+    let mut sites: Vec<Site> = per_file.into_iter().flatten().collect();
     sites.extend(config_sites(repo));
     // Django-style settings modules: a production module that sets CORS overrides the base.
     let prod_overrides = sites
@@ -244,6 +189,72 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         first.what, first.path, first.line
     ))
     .at(&first.path, first.line)
+}
+
+/// Whether a production file may configure CORS (names it), outside development and test
+/// settings.
+fn may_configure_cors(src: &Source<'_>) -> bool {
+    let t = src.text;
+    let named = t.contains("CORS")
+        || t.contains("cors")
+        || t.contains("Cors")
+        || t.contains("CrossOrigin")
+        || t.contains("Access-Control-Allow-Origin")
+        || t.contains("anyHost")
+        || t.contains("llowedOrigin");
+    named && !matches!(config::role(src.rel), Role::Dev | Role::Test)
+}
+
+/// Where one file configures CORS, and how.
+fn sites_in(src: &Source<'_>, code: &Code) -> Vec<Site> {
+    let mut sites = Vec::new();
+    let mut push = |at: usize, what: &str, verdict: Verdict| {
+        sites.push(Site {
+            path: src.path.to_string(),
+            rel: src.rel.to_string(),
+            line: code.line(at),
+            what: source::excerpt(what, 60),
+            verdict,
+        });
+    };
+    let text = code.code();
+    for m in HEADER_STAR.find_iter(text) {
+        push(
+            m.start(),
+            m.as_str(),
+            Verdict::AllowAll {
+                credentials: CREDENTIALS.is_match(text),
+            },
+        );
+    }
+    match src.syntax {
+        Syntax::Python => python_sites(code, &mut push),
+        Syntax::Js => js_sites(code, &mut push),
+        Syntax::Go => {
+            let credentials = CREDENTIALS.is_match(text);
+            let mut any = false;
+            for m in GO_ALLOW_ALL.find_iter(text) {
+                any = true;
+                push(m.start(), m.as_str(), Verdict::AllowAll { credentials });
+            }
+            if !any && let Some(m) = GO_EXPLICIT.find(text) {
+                push(m.start(), m.as_str(), Verdict::Explicit);
+            }
+        }
+        Syntax::Rust => {
+            let credentials = CREDENTIALS.is_match(text);
+            let mut any = false;
+            for m in RUST_ALLOW_ALL.find_iter(text) {
+                any = true;
+                push(m.start(), m.as_str(), Verdict::AllowAll { credentials });
+            }
+            if !any && let Some(m) = RUST_EXPLICIT.find(text) {
+                push(m.start(), m.as_str(), Verdict::Explicit);
+            }
+        }
+        Syntax::Java | Syntax::Kotlin => jvm_sites(code, &mut push),
+    }
+    sites
 }
 
 fn is_settings(rel: &str) -> bool {

@@ -2,10 +2,11 @@
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::audit::source::config::{self, Role};
-use crate::audit::source::{self, Code, Scope, Syntax, re};
+use crate::audit::source::{self, Code, Source, Syntax, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::stack::is_vendored;
 use crate::repo::{Engine, Repo};
@@ -113,40 +114,33 @@ struct Finding {
     local_default: bool,
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let Some(db) = repo.database() else {
         return Outcome::skip("no database is used");
     };
-    let mut violations: Vec<Finding> = Vec::new();
-    let mut evidence: Vec<Finding> = Vec::new();
-    for src in source::sources(repo, Scope::Production) {
-        let role = config::role(src.rel);
-        if matches!(role, Role::Dev | Role::Test) || in_scripts(src.rel) {
-            continue;
-        }
-        let t = src.text;
-        let interesting = DB_URL.is_match(t)
-            || JDBC_URL.is_match(t)
-            || ENV_LIB.is_match(t)
-            || ENV_WHOLE.is_match(t)
-            || t.contains("DATABASES")
-            || t.contains("BaseSettings")
-            || (src.syntax == Syntax::Rust && CLAP_ENV.is_match(t))
-            || ENV_READ
-                .captures_iter(t)
-                .any(|c| c.get(1).is_some_and(|v| source::is_db_name(v.as_str())));
-        if !interesting {
-            continue;
-        }
-        let code = src.masked();
-        scan_code(
-            &code,
-            src.path,
-            src.rel,
-            src.syntax,
-            &mut violations,
-            &mut evidence,
-        );
+    let corpus = ctx.production();
+    // Each file is judged on its own, in parallel; the findings are merged in file order.
+    let per_file: Vec<(Vec<Finding>, Vec<Finding>)> = (0..corpus.len())
+        .into_par_iter()
+        .filter(|&i| may_configure_db(&corpus.sources[i]))
+        .map(|i| {
+            let src = &corpus.sources[i];
+            let (mut violations, mut evidence) = (Vec::new(), Vec::new());
+            scan_code(
+                corpus.code(i),
+                src.path,
+                src.rel,
+                src.syntax,
+                &mut violations,
+                &mut evidence,
+            );
+            (violations, evidence)
+        })
+        .collect();
+    let (mut violations, mut evidence): (Vec<Finding>, Vec<Finding>) = (Vec::new(), Vec::new());
+    for (v, e) in per_file {
+        violations.extend(v);
+        evidence.extend(e);
     }
     scan_config_files(repo, &mut violations, &mut evidence);
     // Local URLs in code are development defaults when the service reads its database from
@@ -260,6 +254,26 @@ fn placeholder(v: &str) -> bool {
             l.as_str(),
             "password" | "pass" | "secret" | "postgres" | "root" | "test" | "dev" | "app" | "user"
         )
+}
+
+/// Whether a production file may configure the database: not a development or test
+/// settings module, and it names a database URL, an environment reader or a settings class.
+fn may_configure_db(src: &Source<'_>) -> bool {
+    let role = config::role(src.rel);
+    if matches!(role, Role::Dev | Role::Test) || in_scripts(src.rel) {
+        return false;
+    }
+    let t = src.text;
+    DB_URL.is_match(t)
+        || JDBC_URL.is_match(t)
+        || ENV_LIB.is_match(t)
+        || ENV_WHOLE.is_match(t)
+        || t.contains("DATABASES")
+        || t.contains("BaseSettings")
+        || (src.syntax == Syntax::Rust && CLAP_ENV.is_match(t))
+        || ENV_READ
+            .captures_iter(t)
+            .any(|c| c.get(1).is_some_and(|v| source::is_db_name(v.as_str())))
 }
 
 fn scan_code(

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::audit::source::{self, Code, Scope, re};
+use crate::audit::source::{self, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::stack::is_vendored;
 use crate::repo::{File, Repo};
@@ -50,7 +50,7 @@ static SCHEMA_AT_STARTUP: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let Some(db) = repo.database() else {
         return Outcome::skip("no database is used");
     };
@@ -83,7 +83,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         db.engine.name(),
         db.evidence
     );
-    let startup = schema_at_startup(repo);
+    let startup = schema_at_startup(ctx);
     if let Some((path, line)) = &startup {
         message.push_str(&format!(
             " (the schema is created at start-up at {path}:{line})"
@@ -185,12 +185,11 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
 }
 
 /// Where production code builds the schema itself.
-fn schema_at_startup(repo: &Repo) -> Option<(String, u32)> {
-    for src in source::sources(repo, Scope::Production) {
-        if !SCHEMA_AT_STARTUP.is_match(src.text) {
-            continue;
-        }
-        let code = Code::new(src.text, src.syntax);
+fn schema_at_startup(ctx: &Context) -> Option<(String, u32)> {
+    for (src, code) in ctx
+        .production()
+        .codes_where(|s| SCHEMA_AT_STARTUP.is_match(s.text))
+    {
         if let Some(m) = SCHEMA_AT_STARTUP.find(code.code()) {
             return Some((src.path.to_string(), code.line(m.start())));
         }

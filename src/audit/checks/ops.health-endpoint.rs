@@ -4,8 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::audit::source::re;
 use crate::audit::source::routes::{self, RouteMap};
-use crate::audit::source::{self, Code, Scope, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -52,7 +52,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     if let Some((path, what)) = routes::framework_health(repo) {
         return Outcome::pass(format!("{what} ({path})")).at(&path, None);
     }
-    if let Some((path, line, p)) = library_endpoint(repo) {
+    if let Some((path, line, p)) = library_endpoint(ctx) {
         return Outcome::pass(format!(
             "{p} is served by a health-check library ({path}:{line})"
         ))
@@ -125,12 +125,11 @@ fn found(map: &RouteMap<'_>) -> Option<Outcome> {
 }
 
 /// `@godaddy/terminus` and similar libraries that declare health paths in an options object.
-fn library_endpoint(repo: &Repo) -> Option<(String, u32, String)> {
-    for src in source::sources(repo, Scope::Production) {
-        if !src.text.contains("healthChecks") {
-            continue;
-        }
-        let code = Code::new(src.text, src.syntax);
+fn library_endpoint(ctx: &Context) -> Option<(String, u32, String)> {
+    for (src, code) in ctx
+        .production()
+        .codes_where(|s| s.text.contains("healthChecks"))
+    {
         for c in TERMINUS.captures_iter(code.code()) {
             if routes::is_health_path(&c[1]) || routes::is_ready_path(&c[1]) {
                 let at = c.get(1).map_or(0, |m| m.start());

@@ -6,7 +6,7 @@ use regex::Regex;
 
 use crate::audit::source::config::{self, Role};
 use crate::audit::source::routes::{self, Route, RouteMap};
-use crate::audit::source::{self, Code, Scope, find_dependency, re};
+use crate::audit::source::{find_dependency, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
@@ -69,7 +69,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     };
     let stack = repo.stack();
     let map = ctx.routes();
-    if let Some(out) = library(repo) {
+    if let Some(out) = library(repo, ctx) {
         return out;
     }
     let ready: Vec<&Route> = map
@@ -133,7 +133,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
 }
 
 /// Health libraries that check the database and answer 503 by themselves.
-fn library(repo: &Repo) -> Option<Outcome> {
+fn library(repo: &Repo, ctx: &Context) -> Option<Outcome> {
     let stack = repo.stack();
     let manifest = stack.manifests.first().cloned().unwrap_or_default();
     let datasource = find_dependency(
@@ -181,31 +181,30 @@ fn library(repo: &Repo) -> Option<Outcome> {
             .at(&manifest, None),
         );
     }
-    for src in source::sources(repo, Scope::Production) {
+    let nest = |t: &str| t.contains("@nestjs/terminus") || t.contains("HealthCheckService");
+    let django = |t: &str| t.contains("health_check.db") || t.contains("watchman");
+    let godaddy = |t: &str| t.contains("createTerminus") || t.contains("@godaddy/terminus");
+    let go = |t: &str| {
+        t.contains("healthcheck") || t.contains("health-go") || t.contains("alexliesenfeld/health")
+    };
+    for (src, code) in ctx
+        .production()
+        .codes_where(|s| nest(s.text) || django(s.text) || godaddy(s.text) || go(s.text))
+    {
         let t = src.text;
-        let nest = t.contains("@nestjs/terminus") || t.contains("HealthCheckService");
-        let django = t.contains("health_check.db") || t.contains("watchman");
-        let godaddy = t.contains("createTerminus") || t.contains("@godaddy/terminus");
-        let go = t.contains("healthcheck")
-            || t.contains("health-go")
-            || t.contains("alexliesenfeld/health");
-        if !(nest || django || godaddy || go) {
-            continue;
-        }
-        let code = Code::new(t, src.syntax);
         let text = code.code();
-        let hit = if nest {
+        let hit = if nest(t) {
             NEST_INDICATOR.find(text).map(|m| {
                 (
                     m.start(),
                     "@nestjs/terminus with a database health indicator",
                 )
             })
-        } else if django {
+        } else if django(t) {
             text.find("health_check.db")
                 .map(|p| (p, "django-health-check's database check (health_check.db)"))
                 .or_else(|| text.find("watchman").map(|p| (p, "django-watchman")))
-        } else if godaddy {
+        } else if godaddy(t) {
             text.find("healthChecks")
                 .filter(|p| {
                     let end = (p + 2000).min(text.len());

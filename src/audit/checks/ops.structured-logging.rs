@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::audit::source::{self, Code, Scope, Syntax, config, re};
+use crate::audit::source::{self, Code, Source, Syntax, config, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::is_vendored;
@@ -137,32 +137,21 @@ fn plain_site(code: &Code, at: usize, syntax: Syntax, file_has_json: bool) -> bo
     }
 }
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     if repo.stack().language.is_none() {
         return Outcome::skip("no backend source or manifest found");
     }
     let mut json: Option<(String, u32, String)> = None;
     let mut sites: Vec<Site> = Vec::new();
-    for src in source::sources(repo, Scope::Production) {
+    for (src, code) in ctx.production().codes_where(may_configure_logging) {
         let pattern = json_pattern(src.syntax);
-        let root_config: Option<&Regex> = match src.syntax {
-            Syntax::Python => Some(&ROOT_CONFIG_PY),
-            Syntax::Go => Some(&ROOT_CONFIG_GO),
-            _ => None,
-        };
-        let maybe_json = pattern.is_match(src.text)
-            || (src.syntax == Syntax::Python && src.text.contains("Formatter"));
-        let maybe_config = root_config.is_some_and(|r| r.is_match(src.text));
-        if !maybe_json && !maybe_config {
-            continue;
-        }
-        let code = Code::new(src.text, src.syntax);
+        let root_config = root_config(src.syntax);
         let here = pattern
             .find(code.code())
             .map(|m| (code.line(m.start()), source::excerpt(m.as_str(), 40)))
             .or_else(|| {
                 (src.syntax == Syntax::Python)
-                    .then(|| python_json_formatter(&code).map(|(l, n)| (l, format!("class {n}"))))
+                    .then(|| python_json_formatter(code).map(|(l, n)| (l, format!("class {n}"))))
                     .flatten()
             });
         if json.is_none()
@@ -177,7 +166,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
                 sites.push(Site {
                     path: src.path.to_string(),
                     line: code.line(m.start()),
-                    plain: plain_site(&code, m.start(), src.syntax, here.is_some()),
+                    plain: plain_site(code, m.start(), src.syntax, here.is_some()),
                 });
             }
         }
@@ -219,6 +208,22 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             }
         }
     }
+}
+
+/// The pattern of a root logging configuration, in the languages that have one.
+fn root_config(syntax: Syntax) -> Option<&'static Regex> {
+    match syntax {
+        Syntax::Python => Some(&ROOT_CONFIG_PY),
+        Syntax::Go => Some(&ROOT_CONFIG_GO),
+        _ => None,
+    }
+}
+
+/// Whether a file's raw text may set up JSON logging or configure the root logger.
+fn may_configure_logging(src: &Source<'_>) -> bool {
+    json_pattern(src.syntax).is_match(src.text)
+        || (src.syntax == Syntax::Python && src.text.contains("Formatter"))
+        || root_config(src.syntax).is_some_and(|r| r.is_match(src.text))
 }
 
 /// A `logging.Formatter` subclass that serialises records with a JSON library.

@@ -1,6 +1,6 @@
 //! `ops.telemetry`.
 
-use crate::audit::source::{self, Code, Scope, find_dependency};
+use crate::audit::source::{self, find_dependency};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::{Language, is_vendored};
@@ -160,7 +160,7 @@ const LAUNCHERS: &[&str] = &[
     "elastic-apm-node/start",
 ];
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let stack = repo.stack();
     if stack.language.is_none() {
         return Outcome::skip("no backend source or manifest found");
@@ -173,7 +173,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     }
     let manifest = stack.manifests.first().cloned().unwrap_or_default();
     let mut declared_unused: Option<(&str, &str)> = None;
-    let sources = source::sources(repo, Scope::Production);
+    let corpus = ctx.production();
     for (tool, deps, markers) in TOOLS {
         let Some(dep) = find_dependency(stack, deps) else {
             continue;
@@ -184,11 +184,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             ))
             .at(&manifest, None);
         }
-        for src in &sources {
-            if !markers.iter().any(|m| src.text.contains(m)) {
-                continue;
-            }
-            let code = Code::new(src.text, src.syntax);
+        for (src, code) in corpus.codes_where(|s| markers.iter().any(|m| s.text.contains(m))) {
             if let Some((at, m)) = markers
                 .iter()
                 .filter_map(|m| code.code().find(m).map(|at| (at, *m)))

@@ -745,6 +745,19 @@ impl<'a> Corpus<'a> {
         self.codes[i].get_or_init(|| self.sources[i].masked())
     }
 
+    /// In file order, the sources whose raw text passes `wanted` (a cheap test that spares
+    /// masking the others), each with its masked code.
+    pub fn codes_where<'s>(
+        &'s self,
+        wanted: impl Fn(&Source<'a>) -> bool + 's,
+    ) -> impl Iterator<Item = (&'s Source<'a>, &'s Code)> + 's {
+        self.sources
+            .iter()
+            .enumerate()
+            .filter(move |(_, src)| wanted(src))
+            .map(|(i, src)| (src, self.code(i)))
+    }
+
     /// The functions defined in source `i`.
     pub fn functions_in(&self, i: usize) -> &[(String, FnDef)] {
         self.functions[i].get_or_init(|| functions_of(i, self.sources[i].syntax, self.code(i)))

@@ -26,13 +26,13 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
 use regex::Regex;
 
 use super::config::{self, Role};
-use super::{CapturesEach as _, Code, Corpus, Scope, Source, Syntax, re};
+use super::{CapturesEach as _, Code, Corpus, Source, Syntax, re};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
 
@@ -81,8 +81,8 @@ struct VarPrefix {
 
 /// The routes of a service and what is needed to follow their handlers.
 pub struct RouteMap<'a> {
-    /// The service's production sources (masked on demand).
-    pub corpus: Corpus<'a>,
+    /// The service's production sources (masked on demand), shared with the checks.
+    pub corpus: Arc<Corpus<'a>>,
     pub routes: Vec<Route>,
     pub mounts: Vec<Mount>,
     /// A version prefix applied to every route (Nest global prefix, Spring context path).
@@ -1628,9 +1628,9 @@ fn may_route(src: &Source<'_>) -> bool {
     }
 }
 
-/// Extracts every route of the service's production code (main language).
-pub fn extract(repo: &Repo) -> RouteMap<'_> {
-    let corpus = Corpus::new(super::sources(repo, Scope::Production));
+/// Extracts every route of the service's production code (main language): `corpus` holds
+/// its sources ([`crate::audit::Context::production`]).
+pub fn extract<'a>(repo: &'a Repo, corpus: Arc<Corpus<'a>>) -> RouteMap<'a> {
     // Files are read in parallel (each file's declarations are its own), then merged in file
     // order so that everything downstream stays deterministic.
     let per_file: Vec<Extracted> = corpus
