@@ -16,6 +16,7 @@
 //! checklists, template manifests) are not ours to reinterpret: they use `Regex::new`.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use regex_syntax::ast::{self, AssertionKind, Ast, ClassPerl, ClassPerlKind, ClassSetItem};
@@ -86,6 +87,43 @@ impl AnyWord {
     }
 }
 
+/// Literal words looked for in whole files, as cheap tests before a regex or a masking pass:
+/// what `words.iter().any(|w| text.contains(w))` says, with each word's SIMD finder (memchr's
+/// `memmem`) built once. On the 2,600 Python files of a large service (9 MB, 31 words) that
+/// is about twice as fast as `str::contains`, whose searcher is rebuilt on every call and
+/// keys on the needle's first bytes rather than its rarest.
+/// `static WORDS: Words = Words::new(&[…]);` builds the finders on first use.
+pub struct Words {
+    words: &'static [&'static str],
+    finders: OnceLock<Box<[memchr::memmem::Finder<'static>]>>,
+}
+
+impl Words {
+    pub const fn new(words: &'static [&'static str]) -> Words {
+        Words {
+            words,
+            finders: OnceLock::new(),
+        }
+    }
+
+    /// Whether any of the words occurs in the text.
+    pub fn any_in(&self, text: &str) -> bool {
+        let finders = self.finders.get_or_init(|| {
+            self.words
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                .collect()
+        });
+        finders.iter().any(|f| f.find(text.as_bytes()).is_some())
+    }
+}
+
+impl std::fmt::Debug for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Words").field(&self.words).finish()
+    }
+}
+
 /// The replacements to make: (start, end, text), byte offsets into the pattern.
 struct Edits(Vec<(usize, usize, &'static str)>);
 
@@ -146,6 +184,26 @@ impl ast::Visitor for Edits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_agree_with_substring_search() {
+        static WORDS: Words = Words::new(&["add_route", ".register", "Router", "é"]);
+        let words = &WORDS;
+        for (text, expected) in [
+            ("app.add_route('/x', h)", true),
+            ("atexit.register(f)", true),
+            ("router = APIRouter()", true),
+            ("café", true),
+            ("router = make_router()", false),
+            ("", false),
+        ] {
+            assert_eq!(words.any_in(text), expected, "{text}");
+        }
+        assert_eq!(
+            format!("{words:?}"),
+            r#"Words(["add_route", ".register", "Router", "é"])"#
+        );
+    }
 
     #[test]
     fn any_word_agrees_with_the_case_insensitive_alternation() {

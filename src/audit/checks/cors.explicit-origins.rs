@@ -10,6 +10,7 @@ use crate::audit::source::{self, Code, Source, Syntax, re};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::is_vendored;
+use crate::rx::Words;
 
 crate::declare_check! {
     /// Where the service enables CORS, passes when the allowed origins are an explicit list
@@ -194,15 +195,16 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
 /// Whether a production file may configure CORS (names it), outside development and test
 /// settings.
 fn may_configure_cors(src: &Source<'_>) -> bool {
-    let t = src.text;
-    let named = t.contains("CORS")
-        || t.contains("cors")
-        || t.contains("Cors")
-        || t.contains("CrossOrigin")
-        || t.contains("Access-Control-Allow-Origin")
-        || t.contains("anyHost")
-        || t.contains("llowedOrigin");
-    named && !matches!(config::role(src.rel), Role::Dev | Role::Test)
+    static NAMES: Words = Words::new(&[
+        "CORS",
+        "cors",
+        "Cors",
+        "CrossOrigin",
+        "Access-Control-Allow-Origin",
+        "anyHost",
+        "llowedOrigin",
+    ]);
+    NAMES.any_in(src.text) && !matches!(config::role(src.rel), Role::Dev | Role::Test)
 }
 
 /// Where one file configures CORS, and how.

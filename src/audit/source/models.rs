@@ -28,6 +28,7 @@ use regex::Regex;
 use super::{Code, Scope, Source, Syntax, close_bracket, is_generated_text, re};
 use crate::repo::Repo;
 use crate::repo::stack::is_vendored;
+use crate::rx::Words;
 
 /// A column of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -265,35 +266,40 @@ pub fn orm_tables(repo: &Repo, scope: Scope) -> Vec<Table> {
 /// A cheap test before masking a file: does it use an ORM's vocabulary? (Base classes and
 /// mixins in other files use it too: `mapped_column`, `django.db`, `@MappedSuperclass`.)
 fn might_define_models(s: &Source<'_>) -> bool {
-    let words: &[&str] = match s.syntax {
-        Syntax::Python => &[
-            "__tablename__",
-            "django.db",
-            "sqlmodel",
-            "table=True",
-            "Table(",
-            "db.Model",
-            "peewee",
-            "tortoise",
-            "mapped_column",
-            "Column(",
-            "declarative",
-        ],
-        Syntax::Js => &[
-            "@Entity", "@Table", "@Column", ".define(", ".init(", "Table(",
-        ],
-        Syntax::Go => &["gorm", "bun.", "ent.Schema", "AutoMigrate", "TableName"],
-        Syntax::Rust => &["table!", "sea_orm"],
-        Syntax::Java | Syntax::Kotlin => &[
-            "@Entity",
-            "@MappedSuperclass",
-            "@Embeddable",
-            "@Column",
-            "@Table",
-            "@Id",
-        ],
+    static PYTHON: Words = Words::new(&[
+        "__tablename__",
+        "django.db",
+        "sqlmodel",
+        "table=True",
+        "Table(",
+        "db.Model",
+        "peewee",
+        "tortoise",
+        "mapped_column",
+        "Column(",
+        "declarative",
+    ]);
+    static JS: Words = Words::new(&[
+        "@Entity", "@Table", "@Column", ".define(", ".init(", "Table(",
+    ]);
+    static GO: Words = Words::new(&["gorm", "bun.", "ent.Schema", "AutoMigrate", "TableName"]);
+    static RUST: Words = Words::new(&["table!", "sea_orm"]);
+    static JVM: Words = Words::new(&[
+        "@Entity",
+        "@MappedSuperclass",
+        "@Embeddable",
+        "@Column",
+        "@Table",
+        "@Id",
+    ]);
+    let words = match s.syntax {
+        Syntax::Python => &PYTHON,
+        Syntax::Js => &JS,
+        Syntax::Go => &GO,
+        Syntax::Rust => &RUST,
+        Syntax::Java | Syntax::Kotlin => &JVM,
     };
-    words.iter().any(|w| s.text.contains(w))
+    words.any_in(s.text)
 }
 
 /// Paths inside a migrations folder (not model definitions).

@@ -35,6 +35,7 @@ use super::config::{self, Role};
 use super::{CapturesEach as _, Code, Corpus, Source, Syntax, re};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
+use crate::rx::Words;
 
 /// One route declaration.
 #[derive(Debug, Clone)]
@@ -1525,105 +1526,115 @@ fn decorator_route_hint(text: &str) -> bool {
 /// (comments included: this only decides which files are worth masking). Each pattern runs
 /// only when a word it cannot match without is present, which keeps this at substring speed.
 fn may_route(src: &Source<'_>) -> bool {
+    static PY_CALL: Words = Words::new(&[
+        "add_api_route",
+        "add_url_rule",
+        "add_route",
+        "add_get",
+        "add_post",
+        "add_put",
+        "add_patch",
+        "add_delete",
+        "websocket_route",
+        ".register",
+    ]);
+    static PY_STARLETTE_W: Words = Words::new(&["Route", "Mount", "Host"]);
+    static PY_ROUTER: Words = Words::new(&[
+        "Router",
+        "Blueprint",
+        "Namespace",
+        "NinjaAPI",
+        "Api",
+        "FastAPI",
+        "Flask",
+        "Quart",
+        "Starlette",
+        "Sanic",
+    ]);
+    static PY_MOUNT_W: Words = Words::new(&[
+        "include_router",
+        "register_blueprint",
+        "add_namespace",
+        ".mount",
+        "add_router",
+        "register_api",
+    ]);
+    static WEB: Words = Words::new(&["web."]);
+    static URLPATTERNS: Words = Words::new(&["urlpatterns"]);
+    static ROUTER: Words = Words::new(&["Router"]);
+    static JS_CALL: Words = Words::new(&[
+        ".get",
+        ".post",
+        ".put",
+        ".patch",
+        ".delete",
+        ".del",
+        ".all",
+        ".head",
+        ".options",
+        ".route",
+        ".use",
+        ".register",
+    ]);
+    static JS_GLOBAL_W: Words = Words::new(&["setGlobalPrefix", "enableVersioning"]);
+    static GO_CALL: Words = Words::new(&[
+        ".HandleFunc",
+        ".Handle",
+        ".GET",
+        ".POST",
+        ".PUT",
+        ".PATCH",
+        ".DELETE",
+        ".HEAD",
+        ".OPTIONS",
+        ".Any",
+        ".Get",
+        ".Post",
+        ".Put",
+        ".Patch",
+        ".Delete",
+        ".Head",
+        ".Options",
+        ".All",
+        ".Group",
+        ".Route",
+        ".Mount",
+        ".PathPrefix",
+        ".Static",
+    ]);
+    static RUST_CALL_W: Words = Words::new(&[
+        ".route", ".nest", ".at", ".mount", "resource", "scope", "path!",
+    ]);
+    static KTOR_W: Words = Words::new(&[
+        "get", "post", "put", "patch", "delete", "head", "options", "route",
+    ]);
+    static JVM_FUNCTIONAL_W: Words = Words::new(&["GET", "POST", "PUT", "PATCH", "DELETE"]);
     let t = src.text;
-    let any = |words: &[&str]| words.iter().any(|w| t.contains(w));
     match src.syntax {
         Syntax::Python => {
             decorator_route_hint(t)
-                || (any(&[
-                    "add_api_route",
-                    "add_url_rule",
-                    "add_route",
-                    "add_get",
-                    "add_post",
-                    "add_put",
-                    "add_patch",
-                    "add_delete",
-                    "websocket_route",
-                    ".register",
-                ]) && PY_CALL_ROUTE.is_match(t))
-                || (any(&["Route", "Mount", "Host"]) && PY_STARLETTE.is_match(t))
-                || (t.contains("web.") && PY_AIOHTTP.is_match(t))
-                || (any(&[
-                    "Router",
-                    "Blueprint",
-                    "Namespace",
-                    "NinjaAPI",
-                    "Api",
-                    "FastAPI",
-                    "Flask",
-                    "Quart",
-                    "Starlette",
-                    "Sanic",
-                ]) && PY_ROUTER_VAR.is_match(t))
-                || (any(&[
-                    "include_router",
-                    "register_blueprint",
-                    "add_namespace",
-                    ".mount",
-                    "add_router",
-                    "register_api",
-                ]) && PY_MOUNT.is_match(t))
-                || (t.contains("urlpatterns") && PY_DJANGO.is_match(t))
+                || (PY_CALL.any_in(t) && PY_CALL_ROUTE.is_match(t))
+                || (PY_STARLETTE_W.any_in(t) && PY_STARLETTE.is_match(t))
+                || (WEB.any_in(t) && PY_AIOHTTP.is_match(t))
+                || (PY_ROUTER.any_in(t) && PY_ROUTER_VAR.is_match(t))
+                || (PY_MOUNT_W.any_in(t) && PY_MOUNT.is_match(t))
+                || (URLPATTERNS.any_in(t) && PY_DJANGO.is_match(t))
         }
         Syntax::Js => {
-            (any(&[
-                ".get",
-                ".post",
-                ".put",
-                ".patch",
-                ".delete",
-                ".del",
-                ".all",
-                ".head",
-                ".options",
-                ".route",
-                ".use",
-                ".register",
-            ]) && JS_VERB.is_match(t))
+            (JS_CALL.any_in(t) && JS_VERB.is_match(t))
                 || (t.contains('@') && JS_DECORATOR.is_match(t))
-                || (any(&["setGlobalPrefix", "enableVersioning"]) && JS_GLOBAL.is_match(t))
-                || (t.contains("Router") && JS_ROUTER_VAR.is_match(t))
+                || (JS_GLOBAL_W.any_in(t) && JS_GLOBAL.is_match(t))
+                || (ROUTER.any_in(t) && JS_ROUTER_VAR.is_match(t))
         }
-        Syntax::Go => {
-            any(&[
-                ".HandleFunc",
-                ".Handle",
-                ".GET",
-                ".POST",
-                ".PUT",
-                ".PATCH",
-                ".DELETE",
-                ".HEAD",
-                ".OPTIONS",
-                ".Any",
-                ".Get",
-                ".Post",
-                ".Put",
-                ".Patch",
-                ".Delete",
-                ".Head",
-                ".Options",
-                ".All",
-                ".Group",
-                ".Route",
-                ".Mount",
-                ".PathPrefix",
-                ".Static",
-            ]) && GO_ROUTE.is_match(t)
-        }
+        Syntax::Go => GO_CALL.any_in(t) && GO_ROUTE.is_match(t),
         Syntax::Rust => {
-            (any(&[
-                ".route", ".nest", ".at", ".mount", "resource", "scope", "path!",
-            ]) && RUST_CALL.is_match(t))
+            (RUST_CALL_W.any_in(t) && RUST_CALL.is_match(t))
                 || (t.contains("#[") && RUST_ATTR.is_match(t))
         }
         Syntax::Java | Syntax::Kotlin => {
             (t.contains('@') && JVM_MAPPING.is_match(t))
-                || (any(&[
-                    "get", "post", "put", "patch", "delete", "head", "options", "route",
-                ]) && KTOR.is_match(t))
-                || (any(&["GET", "POST", "PUT", "PATCH", "DELETE"]) && JVM_FUNCTIONAL.is_match(t))
+                || (KTOR_W.any_in(t) && KTOR.is_match(t))
+                || (JVM_FUNCTIONAL_W.any_in(t) && JVM_FUNCTIONAL.is_match(t))
         }
     }
 }
