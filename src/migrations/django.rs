@@ -96,9 +96,12 @@ impl Migration {
         let ops = module
             .assigned("operations")
             .map(|(_, list)| {
-                list.items()
-                    .iter()
-                    .filter_map(|e| e.as_call().cloned())
+                list.into_items()
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Expr::Call(c) => Some(c),
+                        _ => None,
+                    })
                     .map(|c| {
                         let scope = (c.line, c.end_line);
                         (c, scope)

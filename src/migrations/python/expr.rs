@@ -81,6 +81,14 @@ impl Expr {
         matches!(self, Expr::Name(n) if n == name)
     }
 
+    /// The items of a list or tuple literal, taken out of it.
+    pub fn into_items(self) -> Vec<Expr> {
+        match self {
+            Expr::List(items) | Expr::Tuple(items) => items,
+            _ => Vec::new(),
+        }
+    }
+
     /// The items of a list or tuple literal.
     pub fn items(&self) -> &[Expr] {
         match self {

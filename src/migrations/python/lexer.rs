@@ -48,15 +48,23 @@ pub fn lex(src: &str) -> Lexed<'_> {
     let mut line_has_tokens = false;
     let mut last_token_line = 0u32;
 
-    let col_of = |start: usize, line_start: usize| -> u32 {
-        let mut col = 0u32;
-        for b in &bytes[line_start..start] {
+    // The column of the last token, and where it starts: the next token's column counts on
+    // from there when it is on the same line, so a long line is not rescanned per token.
+    let mut last_col = (0usize, 0u32);
+    let mut col_of = |start: usize, line_start: usize| -> u32 {
+        let (from, mut col) = if last_col.0 >= line_start {
+            last_col
+        } else {
+            (line_start, 0)
+        };
+        for b in &bytes[from..start] {
             col = if *b == b'\t' {
                 (col / 8 + 1) * 8
             } else {
                 col + 1
             };
         }
+        last_col = (start, col);
         col
     };
 

@@ -32,6 +32,14 @@ impl<'a> Line<'a> {
 
     /// `name = expr` or `name: annotation = expr`: the name and the value.
     pub fn assignment(&self) -> Option<(&'a str, Expr)> {
+        let (name, eq) = self.assigns()?;
+        let mut parser = Parser::new(&self.tokens[eq + 1..]);
+        Some((name, parser.expr()))
+    }
+
+    /// The name an assignment line assigns, and the index of its `=`, without parsing the
+    /// value.
+    fn assigns(&self) -> Option<(&'a str, usize)> {
         let first = self.tokens.first()?;
         if first.kind != TokKind::Name {
             return None;
@@ -44,11 +52,7 @@ impl<'a> Line<'a> {
             .tokens
             .get(1)
             .is_some_and(|t| t.kind == TokKind::Op && t.text == ":");
-        if eq != 1 && !annotated {
-            return None;
-        }
-        let mut parser = Parser::new(&self.tokens[eq + 1..]);
-        Some((first.text, parser.expr()))
+        (eq == 1 || annotated).then_some((first.text, eq))
     }
 
     /// The outermost calls on the line, in order (`x = op.f(g())` gives `op.f`).
@@ -140,13 +144,14 @@ impl<'a> Module<'a> {
         Some(i + 1..self.block_end(i))
     }
 
-    /// The value of the first assignment to `name` at any indentation.
+    /// The value of the first assignment to `name` at any indentation. Only that value is
+    /// parsed: a migration's other assignments can be long lists.
     pub fn assigned(&self, name: &str) -> Option<(u32, Expr)> {
-        self.lines.iter().find_map(|l| {
-            l.assignment()
-                .filter(|(n, _)| *n == name)
-                .map(|(_, e)| (l.first_line, e))
-        })
+        let line = self
+            .lines
+            .iter()
+            .find(|l| l.assigns().is_some_and(|(n, _)| n == name))?;
+        line.assignment().map(|(_, e)| (line.first_line, e))
     }
 }
 
