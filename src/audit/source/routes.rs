@@ -35,7 +35,7 @@ use super::config::{self, Role};
 use super::{CapturesEach as _, Code, Corpus, Source, Syntax, re};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
-use crate::rx::Words;
+use crate::rx::{WordGroups, Words};
 
 /// One route declaration.
 #[derive(Debug, Clone)]
@@ -1526,42 +1526,47 @@ fn decorator_route_hint(text: &str) -> bool {
 /// (comments included: this only decides which files are worth masking). Each pattern runs
 /// only when a word it cannot match without is present, which keeps this at substring speed.
 fn may_route(src: &Source<'_>) -> bool {
-    static PY_CALL: Words = Words::new(&[
-        "add_api_route",
-        "add_url_rule",
-        "add_route",
-        "add_get",
-        "add_post",
-        "add_put",
-        "add_patch",
-        "add_delete",
-        "websocket_route",
-        ".register",
+    // The words each pattern cannot match without. A Python file is scanned once for all of
+    // them (most Python files hold none).
+    static PYTHON: WordGroups = WordGroups::new(&[
+        &[
+            "add_api_route",
+            "add_url_rule",
+            "add_route",
+            "add_get",
+            "add_post",
+            "add_put",
+            "add_patch",
+            "add_delete",
+            "websocket_route",
+            ".register",
+        ],
+        &["Route", "Mount", "Host"],
+        &["web."],
+        &[
+            "Router",
+            "Blueprint",
+            "Namespace",
+            "NinjaAPI",
+            "Api",
+            "FastAPI",
+            "Flask",
+            "Quart",
+            "Starlette",
+            "Sanic",
+        ],
+        &[
+            "include_router",
+            "register_blueprint",
+            "add_namespace",
+            ".mount",
+            "add_router",
+            "register_api",
+        ],
+        &["urlpatterns"],
     ]);
-    static PY_STARLETTE_W: Words = Words::new(&["Route", "Mount", "Host"]);
-    static PY_ROUTER: Words = Words::new(&[
-        "Router",
-        "Blueprint",
-        "Namespace",
-        "NinjaAPI",
-        "Api",
-        "FastAPI",
-        "Flask",
-        "Quart",
-        "Starlette",
-        "Sanic",
-    ]);
-    static PY_MOUNT_W: Words = Words::new(&[
-        "include_router",
-        "register_blueprint",
-        "add_namespace",
-        ".mount",
-        "add_router",
-        "register_api",
-    ]);
-    static WEB: Words = Words::new(&["web."]);
-    static URLPATTERNS: Words = Words::new(&["urlpatterns"]);
-    static ROUTER: Words = Words::new(&["Router"]);
+    // JavaScript, Rust and the JVM languages have common words (`.get`, `get`) that would
+    // stop a one-pass search at every call: their lists are tried one after the other.
     static JS_CALL: Words = Words::new(&[
         ".get",
         ".post",
@@ -1576,8 +1581,9 @@ fn may_route(src: &Source<'_>) -> bool {
         ".use",
         ".register",
     ]);
-    static JS_GLOBAL_W: Words = Words::new(&["setGlobalPrefix", "enableVersioning"]);
-    static GO_CALL: Words = Words::new(&[
+    static JS_GLOBAL_WORDS: Words = Words::new(&["setGlobalPrefix", "enableVersioning"]);
+    static ROUTER: Words = Words::new(&["Router"]);
+    static GO: Words = Words::new(&[
         ".HandleFunc",
         ".Handle",
         ".GET",
@@ -1602,39 +1608,43 @@ fn may_route(src: &Source<'_>) -> bool {
         ".PathPrefix",
         ".Static",
     ]);
-    static RUST_CALL_W: Words = Words::new(&[
+    static RUST_CALL_WORDS: Words = Words::new(&[
         ".route", ".nest", ".at", ".mount", "resource", "scope", "path!",
     ]);
-    static KTOR_W: Words = Words::new(&[
+    static KTOR_WORDS: Words = Words::new(&[
         "get", "post", "put", "patch", "delete", "head", "options", "route",
     ]);
-    static JVM_FUNCTIONAL_W: Words = Words::new(&["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    static JVM_FUNCTIONAL_WORDS: Words = Words::new(&["GET", "POST", "PUT", "PATCH", "DELETE"]);
     let t = src.text;
+    let has = |bits: u64, group: u32| bits & (1 << group) != 0;
     match src.syntax {
         Syntax::Python => {
-            decorator_route_hint(t)
-                || (PY_CALL.any_in(t) && PY_CALL_ROUTE.is_match(t))
-                || (PY_STARLETTE_W.any_in(t) && PY_STARLETTE.is_match(t))
-                || (WEB.any_in(t) && PY_AIOHTTP.is_match(t))
-                || (PY_ROUTER.any_in(t) && PY_ROUTER_VAR.is_match(t))
-                || (PY_MOUNT_W.any_in(t) && PY_MOUNT.is_match(t))
-                || (URLPATTERNS.any_in(t) && PY_DJANGO.is_match(t))
+            if decorator_route_hint(t) {
+                return true;
+            }
+            let w = PYTHON.present(t);
+            (has(w, 0) && PY_CALL_ROUTE.is_match(t))
+                || (has(w, 1) && PY_STARLETTE.is_match(t))
+                || (has(w, 2) && PY_AIOHTTP.is_match(t))
+                || (has(w, 3) && PY_ROUTER_VAR.is_match(t))
+                || (has(w, 4) && PY_MOUNT.is_match(t))
+                || (has(w, 5) && PY_DJANGO.is_match(t))
         }
         Syntax::Js => {
             (JS_CALL.any_in(t) && JS_VERB.is_match(t))
                 || (t.contains('@') && JS_DECORATOR.is_match(t))
-                || (JS_GLOBAL_W.any_in(t) && JS_GLOBAL.is_match(t))
+                || (JS_GLOBAL_WORDS.any_in(t) && JS_GLOBAL.is_match(t))
                 || (ROUTER.any_in(t) && JS_ROUTER_VAR.is_match(t))
         }
-        Syntax::Go => GO_CALL.any_in(t) && GO_ROUTE.is_match(t),
+        Syntax::Go => GO.any_in(t) && GO_ROUTE.is_match(t),
         Syntax::Rust => {
-            (RUST_CALL_W.any_in(t) && RUST_CALL.is_match(t))
+            (RUST_CALL_WORDS.any_in(t) && RUST_CALL.is_match(t))
                 || (t.contains("#[") && RUST_ATTR.is_match(t))
         }
         Syntax::Java | Syntax::Kotlin => {
             (t.contains('@') && JVM_MAPPING.is_match(t))
-                || (KTOR_W.any_in(t) && KTOR.is_match(t))
-                || (JVM_FUNCTIONAL_W.any_in(t) && JVM_FUNCTIONAL.is_match(t))
+                || (KTOR_WORDS.any_in(t) && KTOR.is_match(t))
+                || (JVM_FUNCTIONAL_WORDS.any_in(t) && JVM_FUNCTIONAL.is_match(t))
         }
     }
 }
