@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -50,9 +50,9 @@ pub(crate) fn slash(rel: &Path) -> String {
         .join("/")
 }
 
-/// Runs git with everything that could execute repository-controlled code switched off.
-fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let out = Command::new("git")
+/// Starts git with everything that could execute repository-controlled code switched off.
+fn spawn_git(dir: &Path, args: &[&str]) -> Option<Child> {
+    Command::new("git")
         .args([
             "-c",
             "core.fsmonitor=false",
@@ -66,29 +66,58 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
         .env("GIT_TERMINAL_PROMPT", "0")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
+        // `:/` below is pathspec magic, which this variable would turn off.
+        .env_remove("GIT_LITERAL_PATHSPECS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()
+}
+
+/// What a started git printed, if it succeeded.
+fn output(child: Option<Child>) -> Option<Vec<u8>> {
+    let out = child?.wait_with_output().ok()?;
     out.status.success().then_some(out.stdout)
 }
 
-fn git_line(dir: &Path, args: &[&str]) -> Option<String> {
-    git(dir, args)
+fn line(child: Option<Child>) -> Option<String> {
+    output(child)
         .map(|o| String::from_utf8_lossy(&o).trim().to_string())
         .filter(|s| !s.is_empty())
 }
 
-/// The work tree's top level and facts about it, if `path` is inside one.
-pub(crate) fn git_facts(path: &Path) -> Option<(PathBuf, GitFacts)> {
-    let top = git_line(path, &["rev-parse", "--show-toplevel"])?;
-    let top = PathBuf::from(top).canonicalize().ok()?;
+/// What git knows of the work tree `path` is in, if it is in one: the top level, facts
+/// about it, and every tracked file (repository-relative).
+///
+/// The four git commands run at once, all from `path`: each costs a few milliseconds of
+/// start-up, which run one after another were as long as reading a whole repository.
+pub(crate) fn git_view(path: &Path) -> Option<(PathBuf, GitFacts, Vec<String>)> {
+    // The longest first: it is read first, while the others finish.
+    let tracked = spawn_git(
+        path,
+        &["ls-files", "-z", "--cached", "--full-name", "--", ":/"],
+    );
+    let top = spawn_git(path, &["rev-parse", "--show-toplevel"]);
+    let head = spawn_git(path, &["rev-parse", "--verify", "--quiet", "HEAD"]);
+    let origin = spawn_git(path, &["config", "--get", "remote.origin.url"]);
+    let tracked = output(tracked);
+    let top = line(top);
     let facts = GitFacts {
         work_tree: true,
-        has_commit: git_line(&top, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_some(),
-        origin: git_line(&top, &["config", "--get", "remote.origin.url"]),
+        has_commit: line(head).is_some(),
+        origin: line(origin),
     };
-    Some((top, facts))
+    let top = PathBuf::from(top?).canonicalize().ok()?;
+    let tracked = tracked
+        .map(|out| {
+            out.split(|&b| b == 0)
+                .filter(|p| !p.is_empty())
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((top, facts, tracked))
 }
 
 /// Whether a path outside PATH is still read: the repository-level files the spec keeps at
@@ -100,20 +129,10 @@ fn is_repo_level(path: &str) -> bool {
         || (path.starts_with("docs/") && path.matches('/').count() == 1)
 }
 
-/// Lists the files to index, repository-relative.
-pub(crate) fn list(root: &Path, path: &Path, prefix: &str, work_tree: bool) -> Vec<String> {
-    let mut listed = if work_tree {
-        git(root, &["ls-files", "-z", "--cached", "--full-name"])
-            .map(|out| {
-                out.split(|&b| b == 0)
-                    .filter(|p| !p.is_empty())
-                    .map(|p| String::from_utf8_lossy(p).into_owned())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    } else {
-        walk(path)
-    };
+/// Lists the files to index, repository-relative: those git tracks in a work tree, else a
+/// walk of `path`.
+pub(crate) fn list(path: &Path, prefix: &str, tracked: Option<Vec<String>>) -> Vec<String> {
+    let mut listed = tracked.unwrap_or_else(|| walk(path));
     listed.retain(|p| p.starts_with(prefix) || is_repo_level(p));
     listed.sort();
     listed.dedup();

@@ -109,17 +109,15 @@ impl Repo {
         if !path.is_dir() {
             return Err(RepoError::NotADirectory(path));
         }
-        let git = files::git_facts(&path);
-        let root = git
-            .as_ref()
-            .map(|(top, _)| top.clone())
-            .unwrap_or_else(|| path.clone());
-        let facts = git.map(|(_, f)| f).unwrap_or_default();
+        let (root, facts, tracked) = match files::git_view(&path) {
+            Some((top, facts, tracked)) => (top, facts, Some(tracked)),
+            None => (path.clone(), GitFacts::default(), None),
+        };
         let prefix = match path.strip_prefix(&root) {
             Ok(rel) if !rel.as_os_str().is_empty() => format!("{}/", files::slash(rel)),
             _ => String::new(),
         };
-        let listed = files::list(&root, &path, &prefix, facts.work_tree);
+        let listed = files::list(&path, &prefix, tracked);
         let files = files::read_all(&root, listed, options.max_file_size);
         let by_path = files
             .iter()
