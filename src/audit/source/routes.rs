@@ -221,43 +221,59 @@ pub fn join(parts: &[&str]) -> String {
     out
 }
 
-const HEALTH_WORDS: &[&str] = &[
-    "health",
-    "healthz",
-    "healthcheck",
-    "health-check",
-    "health_check",
-    "_health",
-    "livez",
-    "live",
-    "liveness",
-    "alive",
-    "ping",
-    "status",
-    "heartbeat",
-];
-const READY_WORDS: &[&str] = &["ready", "readyz", "readiness", "_ready"];
-const OPS_WORDS: &[&str] = &[
-    "metrics",
-    "docs",
-    "redoc",
-    "swagger",
-    "swagger-ui",
-    "openapi",
-    "openapi.json",
-    "openapi.yaml",
-    "api-docs",
-    "favicon.ico",
-    "robots.txt",
-    "static",
-    "assets",
-    "actuator",
-    "admin",
-    ".well-known",
-    "version",
-    "-",
-    "__debug__",
-];
+// Word tests written as `matches!`, which compiles to a switch on length and a few
+// comparisons: they run for every segment of every route.
+
+/// A path segment that names a liveness endpoint.
+fn is_health_word(segment: &str) -> bool {
+    matches!(
+        segment,
+        "health"
+            | "healthz"
+            | "healthcheck"
+            | "health-check"
+            | "health_check"
+            | "_health"
+            | "livez"
+            | "live"
+            | "liveness"
+            | "alive"
+            | "ping"
+            | "status"
+            | "heartbeat"
+    )
+}
+
+/// A path segment that names a readiness endpoint.
+fn is_ready_word(segment: &str) -> bool {
+    matches!(segment, "ready" | "readyz" | "readiness" | "_ready")
+}
+
+/// A path segment of an operational or documentation route.
+fn is_ops_word(segment: &str) -> bool {
+    matches!(
+        segment,
+        "metrics"
+            | "docs"
+            | "redoc"
+            | "swagger"
+            | "swagger-ui"
+            | "openapi"
+            | "openapi.json"
+            | "openapi.yaml"
+            | "api-docs"
+            | "favicon.ico"
+            | "robots.txt"
+            | "static"
+            | "assets"
+            | "actuator"
+            | "admin"
+            | ".well-known"
+            | "version"
+            | "-"
+            | "__debug__"
+    )
+}
 
 /// The path's segments in lower case (borrowed unless they had upper case), without the
 /// regex anchors of Django paths.
@@ -281,7 +297,7 @@ pub fn is_health_path(path: &str) -> bool {
 }
 
 fn health_segments(segs: &[Cow<'_, str>]) -> bool {
-    let health = |s: &str| HEALTH_WORDS.contains(&s);
+    let health = is_health_word;
     segs.last().is_some_and(|s| {
         health(s) || (s == "liveness" || s == "live") && segs.iter().any(|p| health(p))
     }) || (segs.len() >= 2
@@ -295,7 +311,7 @@ pub fn is_ready_path(path: &str) -> bool {
 }
 
 fn ready_segments(segs: &[Cow<'_, str>]) -> bool {
-    segs.last().is_some_and(|s| READY_WORDS.contains(&&**s))
+    segs.last().is_some_and(|s| is_ready_word(s))
 }
 
 /// Operational or documentation routes, which are not the public API.
@@ -311,9 +327,9 @@ pub fn is_ops_path(path: &str) -> bool {
     }
     health_segments(&segs)
         || ready_segments(&segs)
-        || segs.iter().any(|s| {
-            OPS_WORDS.contains(&&**s) || HEALTH_WORDS.contains(&&**s) || READY_WORDS.contains(&&**s)
-        })
+        || segs
+            .iter()
+            .any(|s| is_ops_word(s) || is_health_word(s) || is_ready_word(s))
 }
 
 /// HTTP client objects whose `.get("/x")` is a request, not a route.
@@ -729,8 +745,17 @@ fn push_route(ex: &mut Extracted, code: &Code, source: usize, f: Found<'_>) {
 
 fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpus<'_>) {
     let text = code.code();
-    for c in PY_DECORATOR.captures_each(text) {
-        let (Some(m), Some(recv)) = (c.get(0), c.get(1)) else {
+    // A service can declare thousands of routes this way: the receiver is read off the match
+    // (`@ app.get (`) rather than by a second, capturing search per route.
+    for m in PY_DECORATOR.find_iter(text) {
+        let Some((recv, _method)) = m
+            .as_str()
+            .trim_start_matches([' ', '\t', '\n', '\r'])
+            .trim_start_matches('@')
+            .trim_end_matches('(')
+            .trim_matches([' ', '\t'])
+            .rsplit_once('.')
+        else {
             continue;
         };
         let open = m.end() - 1;
@@ -752,7 +777,7 @@ fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpu
             Found {
                 at,
                 path,
-                receiver: Some(recv.as_str()),
+                receiver: Some(recv),
                 handler: (at, body.1.max(close)),
                 by_reference: false,
             },
