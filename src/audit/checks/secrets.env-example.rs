@@ -190,7 +190,9 @@ pub fn read_variables(repo: &Repo) -> Reads {
             (Language::Node, "js" | "ts" | "mjs" | "cjs" | "mts" | "cts") => {
                 regex_reads(f, text, &NODE_ENV, &mut reads);
                 let mut lines = LineCounter::new(text);
-                for cap in NODE_DESTRUCTURE.captures_iter(text) {
+                // The pattern starts at every `{`: run it only where process.env is named.
+                let named = memchr::memmem::find(text.as_bytes(), b"process.env").is_some();
+                for cap in NODE_DESTRUCTURE.captures_iter(if named { text } else { "" }) {
                     let line = lines.line(cap.get(0).map_or(0, |m| m.start()));
                     for part in cap[1].split(',') {
                         let var = part.split([':', '=']).next().unwrap_or("").trim();
