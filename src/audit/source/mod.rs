@@ -296,10 +296,11 @@ fn brace_body(bare: &str, at: usize) -> (usize, usize) {
 }
 
 /// The indented block under the line that holds `at` (a Python `def`/`class` or decorator):
-/// from that line to the first later non-blank line indented no deeper.
+/// from that line to the first later non-blank line indented no deeper. Python indents with
+/// ASCII blanks only, so lines are trimmed as bytes (it runs for every route and model).
 pub fn python_block(bare: &str, at: usize) -> (usize, usize) {
     let start = bare[..at.min(bare.len())].rfind('\n').map_or(0, |i| i + 1);
-    let indent_of = |line: &str| line.len() - line.trim_start().len();
+    let indent_of = |line: &str| line.len() - line.trim_ascii_start().len();
     let mut lines = bare[start..].split_inclusive('\n');
     let Some(first) = lines.next() else {
         return (start, bare.len());
@@ -315,10 +316,10 @@ pub fn python_block(bare: &str, at: usize) -> (usize, usize) {
             _ => 0,
         })
         .sum();
-    let mut header_done = depth <= 0 && first.trim_end().ends_with(':');
-    let mut decorator = first.trim_start().starts_with('@');
+    let mut header_done = depth <= 0 && first.trim_ascii_end().ends_with(':');
+    let mut decorator = first.trim_ascii_start().starts_with('@');
     for line in lines {
-        let trimmed = line.trim();
+        let trimmed = line.trim_ascii();
         if !header_done {
             depth += line
                 .bytes()
