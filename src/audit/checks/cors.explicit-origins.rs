@@ -232,25 +232,19 @@ fn sites_in(src: &Source<'_>, code: &Code) -> Vec<Site> {
     match src.syntax {
         Syntax::Python => python_sites(code, &mut push),
         Syntax::Js => js_sites(code, &mut push),
-        Syntax::Go => {
+        Syntax::Go | Syntax::Rust => {
+            let (allow_all, explicit) = if src.syntax == Syntax::Go {
+                (&*GO_ALLOW_ALL, &*GO_EXPLICIT)
+            } else {
+                (&*RUST_ALLOW_ALL, &*RUST_EXPLICIT)
+            };
             let credentials = CREDENTIALS.is_match(text);
             let mut any = false;
-            for m in GO_ALLOW_ALL.find_iter(text) {
+            for m in allow_all.find_iter(text) {
                 any = true;
                 push(m.start(), m.as_str(), Verdict::AllowAll { credentials });
             }
-            if !any && let Some(m) = GO_EXPLICIT.find(text) {
-                push(m.start(), m.as_str(), Verdict::Explicit);
-            }
-        }
-        Syntax::Rust => {
-            let credentials = CREDENTIALS.is_match(text);
-            let mut any = false;
-            for m in RUST_ALLOW_ALL.find_iter(text) {
-                any = true;
-                push(m.start(), m.as_str(), Verdict::AllowAll { credentials });
-            }
-            if !any && let Some(m) = RUST_EXPLICIT.find(text) {
+            if !any && let Some(m) = explicit.find(text) {
                 push(m.start(), m.as_str(), Verdict::Explicit);
             }
         }
