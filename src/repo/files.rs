@@ -90,8 +90,9 @@ fn line(child: Option<Child>) -> Option<String> {
 /// What git knows of the work tree `path` is in, if it is in one: the top level, facts
 /// about it, and every tracked file (repository-relative).
 ///
-/// The four git commands run at once, all from `path`: each costs a few milliseconds of
-/// start-up, which run one after another were as long as reading a whole repository.
+/// The four git commands run at once, all from `path`: each costs 2–4 ms, mostly start-up,
+/// and one after another they took about 10 ms on a 4,700-file repository, a fifth of
+/// ripgrep's whole search of it.
 pub(crate) fn git_view(path: &Path) -> Option<(PathBuf, GitFacts, Vec<String>)> {
     // The longest first: it is read first, while the others finish.
     let tracked = spawn_git(
