@@ -95,9 +95,9 @@ impl AnyWord {
 /// words such as `cors` or `Column(` whose first letters are everywhere; that is why a few
 /// words are better searched one by one than together (an Aho-Corasick automaton keys on
 /// first bytes, and spent over ten times the instructions on a large service's Python files
-/// for the seven words that detect CORS). On those 2,600 files (9 MB), `str::contains`, whose searcher is
-/// rebuilt on every call, takes about 1.5 times as long as a finder. For many words, see
-/// [`WordGroups`].
+/// for the seven words that detect CORS). On those 2,600 files (9 MB), `str::contains`,
+/// whose searcher is rebuilt on every call, takes about 1.5 times as long as a finder. For
+/// many words, see [`WordGroups`].
 pub struct Words {
     words: &'static [&'static str],
     finders: OnceLock<Box<[memchr::memmem::Finder<'static>]>>,
