@@ -250,43 +250,41 @@ pub fn is_deploy_name(name: &str) -> bool {
 /// Tests, fixtures and test data: `tests/`, `testdata/`, `__tests__/`, `src/test/`,
 /// `test_x.py`, `x_test.go`, `x.spec.ts`, `XTest.java`, `conftest.py`.
 pub fn is_test_path(lower_path: &str) -> bool {
-    let mut parts = lower_path.split('/').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            let stem = part.split('.').next().unwrap_or(part);
-            return part.starts_with("test_")
-                || stem.ends_with("_test")
-                || stem.ends_with("_tests")
-                || stem.ends_with("test") && part.ends_with(".java")
-                || stem.ends_with("tests") && (part.ends_with(".java") || part.ends_with(".kt"))
-                || stem.ends_with("test") && part.ends_with(".kt")
-                || part.contains(".test.")
-                || part.contains(".spec.")
-                || part == "conftest.py";
-        }
-        if matches!(
-            part,
-            "test"
-                | "tests"
-                | "testdata"
-                | "test-data"
-                | "test_data"
-                | "testing"
-                | "__tests__"
-                | "__mocks__"
-                | "mocks"
-                | "fixtures"
-                | "__fixtures__"
-                | "spec"
-                | "specs"
-                | "e2e"
-                | "integration-tests"
-                | "integration_tests"
-        ) {
-            return true;
-        }
+    let (dirs, part) = lower_path.rsplit_once('/').unwrap_or(("", lower_path));
+    let test_dir = crate::repo::paths::segments(dirs).any(|d| {
+        matches!(
+            d,
+            b"test"
+                | b"tests"
+                | b"testdata"
+                | b"test-data"
+                | b"test_data"
+                | b"testing"
+                | b"__tests__"
+                | b"__mocks__"
+                | b"mocks"
+                | b"fixtures"
+                | b"__fixtures__"
+                | b"spec"
+                | b"specs"
+                | b"e2e"
+                | b"integration-tests"
+                | b"integration_tests"
+        )
+    });
+    if test_dir {
+        return true;
     }
-    false
+    let stem = part.split('.').next().unwrap_or(part);
+    part.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || stem.ends_with("test") && part.ends_with(".java")
+        || stem.ends_with("tests") && (part.ends_with(".java") || part.ends_with(".kt"))
+        || stem.ends_with("test") && part.ends_with(".kt")
+        || part.contains(".test.")
+        || part.contains(".spec.")
+        || part == "conftest.py"
 }
 
 /// A known token format: the literal prefixes that anchor it and the whole token's regex.
@@ -717,9 +715,16 @@ const ALLOW_MARKERS: &[&str] = &[
 ];
 
 fn line_allows(text: &str, line: u32) -> bool {
-    text.lines()
-        .nth(line.saturating_sub(1) as usize)
-        .is_some_and(|l| ALLOW_MARKERS.iter().any(|m| l.contains(m)))
+    let start = match line.saturating_sub(1) as usize {
+        0 => 0,
+        n => match memchr::memchr_iter(b'\n', text.as_bytes()).nth(n - 1) {
+            Some(i) => i + 1,
+            None => return false,
+        },
+    };
+    let rest = &text[start..];
+    let l = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
+    ALLOW_MARKERS.iter().any(|m| l.contains(m))
 }
 
 fn count_newlines(s: &str) -> u32 {

@@ -188,7 +188,7 @@ pub(crate) fn detect(repo: &Repo) -> Option<Database> {
     let prefix = repo.prefix.len();
     for file in repo.service_files() {
         let rel = &file.path[prefix..];
-        if super::stack::is_vendored(rel) {
+        if file.is_vendored() {
             continue;
         }
         let Some(text) = file.text() else { continue };

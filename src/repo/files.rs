@@ -169,7 +169,7 @@ fn walk(root: &Path) -> Vec<String> {
 }
 
 /// Reads every listed file once, in parallel.
-pub(crate) fn read_all(root: &Path, listed: Vec<String>, limit: u64) -> Vec<File> {
+pub(crate) fn read_all(root: &Path, prefix: &str, listed: Vec<String>, limit: u64) -> Vec<File> {
     // A tracked path under a directory that is now a symlink would lead outside the
     // repository: resolve each distinct parent directory once and refuse those that escape.
     let mut dirs: Vec<&str> = listed
@@ -198,7 +198,7 @@ pub(crate) fn read_all(root: &Path, listed: Vec<String>, limit: u64) -> Vec<File
             } else {
                 read_one(&root.join(&path), limit)
             };
-            File { path, state }
+            File::new(path, prefix, state)
         })
         .collect()
 }

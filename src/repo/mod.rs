@@ -12,6 +12,7 @@
 
 pub mod database;
 mod files;
+pub mod paths;
 pub mod stack;
 pub mod workflow;
 
@@ -61,9 +62,36 @@ pub struct File {
     /// Path relative to the repository root (the git root, or PATH outside git), `/`-separated.
     pub path: String,
     pub state: FileState,
+    vendored: bool,
+    test: bool,
 }
 
 impl File {
+    /// A file at `path`, classified once here by its path relative to PATH (the audited
+    /// folder, `prefix` below the root); a file outside PATH by its whole path.
+    pub(crate) fn new(path: String, prefix: &str, state: FileState) -> File {
+        let rel = path.strip_prefix(prefix).unwrap_or(&path);
+        let (vendored, test) = (paths::is_vendored(rel), paths::is_test_path(rel));
+        File {
+            path,
+            state,
+            vendored,
+            test,
+        }
+    }
+
+    /// Whether the path relative to PATH runs through a vendored or generated tree
+    /// ([`paths::is_vendored`]).
+    pub fn is_vendored(&self) -> bool {
+        self.vendored
+    }
+
+    /// Whether the path relative to PATH is a test file or in a test folder
+    /// ([`paths::is_test_path`]).
+    pub fn is_test(&self) -> bool {
+        self.test
+    }
+
     /// The file's text, if it was read (lossily decoded when not UTF-8).
     pub fn text(&self) -> Option<&str> {
         match &self.state {
@@ -118,7 +146,7 @@ impl Repo {
             _ => String::new(),
         };
         let listed = files::list(&path, &prefix, tracked);
-        let files = files::read_all(&root, listed, options.max_file_size);
+        let files = files::read_all(&root, &prefix, listed, options.max_file_size);
         let by_path = files
             .iter()
             .enumerate()
@@ -141,10 +169,7 @@ impl Repo {
     pub fn from_files(root: &Path, git: GitFacts, files: Vec<(String, String)>) -> Repo {
         let files: Vec<File> = files
             .into_iter()
-            .map(|(path, text)| File {
-                path,
-                state: FileState::Text(text),
-            })
+            .map(|(path, text)| File::new(path, "", FileState::Text(text)))
             .collect();
         let by_path = files
             .iter()

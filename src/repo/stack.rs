@@ -140,7 +140,7 @@ pub(crate) fn detect(repo: &Repo) -> Stack {
     let prefix_len = repo.prefix.len();
     for file in repo.service_files() {
         let rel = &file.path[prefix_len..];
-        if is_vendored(rel) {
+        if file.is_vendored() {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -208,23 +208,7 @@ pub(crate) fn detect(repo: &Repo) -> Stack {
     }
 }
 
-/// Third-party or generated trees that do not describe the service itself.
-pub fn is_vendored(rel: &str) -> bool {
-    rel.split('/').any(|part| {
-        matches!(
-            part,
-            "node_modules"
-                | "vendor"
-                | "third_party"
-                | ".venv"
-                | "venv"
-                | "site-packages"
-                | "dist"
-                | "build"
-                | "target"
-        )
-    })
-}
+pub use super::paths::is_vendored;
 
 fn frameworks_for(lang: Language, deps: &BTreeSet<String>) -> Vec<Framework> {
     let table: &[(&str, Framework)] = match lang {

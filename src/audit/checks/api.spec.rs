@@ -7,7 +7,7 @@ use regex::Regex;
 use crate::audit::source::{self, find_dependency, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::{Framework, is_vendored};
+use crate::repo::stack::Framework;
 
 crate::declare_check! {
     /// Passes when the API is described by OpenAPI: a committed document (a YAML or JSON
@@ -188,8 +188,8 @@ fn committed_document(repo: &Repo) -> Option<(String, u32, &'static str)> {
             let data =
                 lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json");
             if !data
-                || is_vendored(rel)
-                || source::is_test_path(rel)
+                || f.is_vendored()
+                || f.is_test()
                 || lower.ends_with("package.json")
                 || lower.ends_with("-lock.json")
                 || lower.starts_with(".github/")

@@ -254,7 +254,7 @@ pub fn image_built_by_tool(repo: &Repo) -> Option<(&File, &'static str)> {
     let prefix = repo.prefix.len();
     repo.service_files().find_map(|f| {
         let rel = &f.path[prefix..];
-        if crate::repo::stack::is_vendored(rel) {
+        if f.is_vendored() {
             return None;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);

@@ -9,7 +9,6 @@ use crate::audit::source::config::{self, Role};
 use crate::audit::source::{self, Code, Source, Syntax, re};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::is_vendored;
 use crate::rx::Words;
 
 crate::declare_check! {
@@ -576,7 +575,7 @@ fn config_sites(repo: &Repo) -> Vec<Site> {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) || rel.starts_with(".github/") || source::is_test_path(rel) {
+        if f.is_vendored() || rel.starts_with(".github/") || f.is_test() {
             continue;
         }
         let role = config::role(rel);

@@ -8,7 +8,6 @@ use regex::Regex;
 use crate::audit::source::config::{self, Role};
 use crate::audit::source::{self, Code, Source, Syntax, re};
 use crate::audit::{Context, Outcome};
-use crate::repo::stack::is_vendored;
 use crate::repo::{Engine, Repo};
 use crate::rx::Words;
 
@@ -478,7 +477,7 @@ fn scan_config_files(repo: &Repo, violations: &mut Vec<Finding>, evidence: &mut 
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) || source::is_test_path(rel) || rel.starts_with(".github/") {
+        if f.is_vendored() || f.is_test() || rel.starts_with(".github/") {
             continue;
         }
         let role = config::role(rel);

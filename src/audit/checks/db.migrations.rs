@@ -6,7 +6,6 @@ use regex::Regex;
 
 use crate::audit::source::{self, re};
 use crate::audit::{Context, Outcome};
-use crate::repo::stack::is_vendored;
 use crate::repo::{File, Repo};
 
 crate::declare_check! {
@@ -64,7 +63,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let mut found: Vec<(&'static str, &File)> = Vec::new();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) || source::is_test_path(rel) || rel.starts_with(".github/") {
+        if f.is_vendored() || f.is_test() || rel.starts_with(".github/") {
             continue;
         }
         if let Some(tool) = migration_tool(rel, f) {

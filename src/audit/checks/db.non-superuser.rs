@@ -8,7 +8,6 @@ use regex::Regex;
 use crate::audit::source::config::{self, Entry, Role};
 use crate::audit::source::{self, re};
 use crate::audit::{Context, Location, Outcome};
-use crate::repo::stack::is_vendored;
 use crate::repo::{Engine, Repo};
 use crate::rx::AnyWord;
 
@@ -106,7 +105,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) || rel.starts_with(".github/") || source::is_test_path(rel) {
+        if f.is_vendored() || rel.starts_with(".github/") || f.is_test() {
             continue;
         }
         if config::role(rel) == Role::Test {

@@ -9,7 +9,7 @@ use crate::audit::dockerfile::{short_name, split_image};
 use crate::audit::eol::{self, Product, Support, Version};
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::{Framework, Language, is_vendored};
+use crate::repo::stack::{Framework, Language};
 
 crate::declare_check! {
     /// Passes when the service's language runtime and main framework are not past their end
@@ -428,11 +428,8 @@ fn java_runtime(repo: &Repo) -> Option<Evidence> {
 
 /// The version of a Python package locked or pinned for the service.
 fn python_package(repo: &Repo, package: &str) -> Option<Evidence> {
-    let prefix = repo.prefix.len();
-    let files: Vec<_> = repo
-        .service_files()
-        .filter(|f| !is_vendored(&f.path[prefix..]))
-        .collect();
+    let _prefix = repo.prefix.len();
+    let files: Vec<_> = repo.service_files().filter(|f| !f.is_vendored()).collect();
     // Lockfiles in TOML: `[[package]]\nname = "django"\nversion = "1.11.29"`.
     for f in &files {
         let name = f.path.rsplit('/').next().unwrap_or(&f.path);
@@ -622,7 +619,7 @@ fn spring_boot_version(repo: &Repo) -> Option<Evidence> {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) {
+        if f.is_vendored() {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);

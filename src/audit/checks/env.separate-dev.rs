@@ -3,7 +3,6 @@
 use crate::audit::ci::{self, Kind, tasks};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::is_vendored;
 
 crate::declare_check! {
     /// Passes when a named non-production deploy target exists:
@@ -255,7 +254,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let prefix = repo.prefix.len();
     for file in repo.service_files() {
         let rel = &file.path[prefix..];
-        if is_vendored(rel) || rel.starts_with(".github/") {
+        if file.is_vendored() || rel.starts_with(".github/") {
             continue;
         }
         if let Some(why) = staging_config(rel, file.text()) {

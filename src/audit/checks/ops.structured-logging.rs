@@ -7,7 +7,6 @@ use regex::Regex;
 use crate::audit::source::{self, Code, Source, Syntax, config, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::is_vendored;
 
 crate::declare_check! {
     /// Passes when the service's logs are structured (JSON) and configured in one place.
@@ -249,7 +248,7 @@ fn config_file_json(repo: &Repo) -> Option<(String, u32, String)> {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) || source::is_test_path(rel) {
+        if f.is_vendored() || f.is_test() {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();

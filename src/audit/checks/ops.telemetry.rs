@@ -1,9 +1,9 @@
 //! `ops.telemetry`.
 
-use crate::audit::source::{self, find_dependency};
+use crate::audit::source::find_dependency;
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::{Language, is_vendored};
+use crate::repo::stack::Language;
 
 crate::declare_check! {
     /// Passes when errors, metrics or traces leave the process: an OpenTelemetry SDK,
@@ -216,7 +216,7 @@ fn launcher(repo: &Repo) -> Option<(&'static str, String, u32, &'static str)> {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) || source::is_test_path(rel) {
+        if f.is_vendored() || f.is_test() {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);

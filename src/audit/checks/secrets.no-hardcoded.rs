@@ -189,15 +189,17 @@ mod tests {
 
     #[test]
     fn binary_keystores_outside_tests_are_reported_by_name() {
-        let f = File {
-            path: "deploy/keystore.p12".into(),
-            state: crate::repo::FileState::Skipped(crate::repo::SkipReason::Binary),
-        };
+        let f = File::new(
+            "deploy/keystore.p12".into(),
+            "",
+            crate::repo::FileState::Skipped(crate::repo::SkipReason::Binary),
+        );
         assert!(keystore(&f).is_some());
-        let f = File {
-            path: "src/test/resources/test.jks".into(),
-            state: crate::repo::FileState::Skipped(crate::repo::SkipReason::Binary),
-        };
+        let f = File::new(
+            "src/test/resources/test.jks".into(),
+            "",
+            crate::repo::FileState::Skipped(crate::repo::SkipReason::Binary),
+        );
         assert!(keystore(&f).is_none());
     }
 }

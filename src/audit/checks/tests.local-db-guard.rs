@@ -8,7 +8,6 @@ use crate::audit::source::config::{self, Role};
 use crate::audit::source::{self, Code, Source, Syntax, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::is_vendored;
 use crate::rx::Words;
 
 crate::declare_check! {
@@ -176,7 +175,7 @@ fn setup_sources(repo: &Repo) -> Vec<Source<'_>> {
         .filter_map(|f| {
             let rel = &f.path[prefix..];
             let syntax = Syntax::of(rel)?;
-            if !syntaxes.contains(&syntax) || is_vendored(rel) {
+            if !syntaxes.contains(&syntax) || f.is_vendored() {
                 return None;
             }
             let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
@@ -188,7 +187,7 @@ fn setup_sources(repo: &Repo) -> Vec<Source<'_>> {
                 || name.starts_with("globalsetup");
             let text = f.text()?;
             let inline_tests = syntax == Syntax::Rust && text.contains("#[cfg(test)]");
-            if !(source::is_test_path(rel) || setup_file || inline_tests) {
+            if !(f.is_test() || setup_file || inline_tests) {
                 return None;
             }
             Some(Source {
@@ -367,7 +366,7 @@ fn config_forces(repo: &Repo) -> Option<Guard> {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if is_vendored(rel) {
+        if f.is_vendored() {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);

@@ -7,7 +7,7 @@ use regex::Regex;
 use crate::audit::source::{self, Code, Scope, Syntax, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
-use crate::repo::stack::{Language, is_vendored};
+use crate::repo::stack::Language;
 
 crate::declare_check! {
     /// Passes when the service has tests in its main language (the language of the server
@@ -107,8 +107,8 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         for f in repo.service_files() {
             let rel = &f.path[prefix..];
             if rel.ends_with(".groovy")
-                && source::is_test_path(rel)
-                && !is_vendored(rel)
+                && f.is_test()
+                && !f.is_vendored()
                 && f.text()
                     .is_some_and(|t| t.contains("extends Specification"))
             {

@@ -27,7 +27,6 @@ use regex::Regex;
 
 use super::{Code, Scope, Source, Syntax, close_bracket, is_generated_text, re};
 use crate::repo::Repo;
-use crate::repo::stack::is_vendored;
 use crate::rx::Words;
 
 /// A column of a table.
@@ -1146,7 +1145,7 @@ fn prisma_models(repo: &Repo) -> Vec<Table> {
     let prefix = repo.prefix.len();
     for f in repo.service_files() {
         let rel = &f.path[prefix..];
-        if !rel.ends_with(".prisma") || is_vendored(rel) {
+        if !rel.ends_with(".prisma") || f.is_vendored() {
             continue;
         }
         let Some(text) = f.text() else { continue };
@@ -1722,7 +1721,7 @@ pub fn migration_tables(repo: &Repo) -> Vec<Table> {
         .service_files()
         .filter_map(|f| {
             let rel = &f.path[prefix..];
-            if is_vendored(rel) || super::is_test_path(rel) || super::is_auxiliary(rel) {
+            if f.is_vendored() || f.is_test() || super::is_auxiliary(rel) {
                 return None;
             }
             let sql = rel.ends_with(".sql");
