@@ -24,7 +24,6 @@
 //! scope's chain, a Ktor `route {}` block, and references across files (the module, function
 //! or variable a versioned mount names, resolved through the file's imports).
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 
@@ -222,114 +221,146 @@ pub fn join(parts: &[&str]) -> String {
 }
 
 // Word tests written as `matches!`, which compiles to a switch on length and a few
-// comparisons: they run for every segment of every route.
+// comparisons. Each route's path is read in one pass ([`path_role`]): the checks ask about
+// every route of the service (125,000 calls for the 25,000 routes of the generated benchmark
+// tree), and splitting the path again for each question cost a tenth of that audit.
 
 /// A path segment that names a liveness endpoint.
-fn is_health_word(segment: &str) -> bool {
+fn is_health_word(segment: &[u8]) -> bool {
     matches!(
         segment,
-        "health"
-            | "healthz"
-            | "healthcheck"
-            | "health-check"
-            | "health_check"
-            | "_health"
-            | "livez"
-            | "live"
-            | "liveness"
-            | "alive"
-            | "ping"
-            | "status"
-            | "heartbeat"
+        b"health"
+            | b"healthz"
+            | b"healthcheck"
+            | b"health-check"
+            | b"health_check"
+            | b"_health"
+            | b"livez"
+            | b"live"
+            | b"liveness"
+            | b"alive"
+            | b"ping"
+            | b"status"
+            | b"heartbeat"
     )
 }
 
 /// A path segment that names a readiness endpoint.
-fn is_ready_word(segment: &str) -> bool {
-    matches!(segment, "ready" | "readyz" | "readiness" | "_ready")
+fn is_ready_word(segment: &[u8]) -> bool {
+    matches!(segment, b"ready" | b"readyz" | b"readiness" | b"_ready")
 }
 
 /// A path segment of an operational or documentation route.
-fn is_ops_word(segment: &str) -> bool {
+fn is_ops_word(segment: &[u8]) -> bool {
     matches!(
         segment,
-        "metrics"
-            | "docs"
-            | "redoc"
-            | "swagger"
-            | "swagger-ui"
-            | "openapi"
-            | "openapi.json"
-            | "openapi.yaml"
-            | "api-docs"
-            | "favicon.ico"
-            | "robots.txt"
-            | "static"
-            | "assets"
-            | "actuator"
-            | "admin"
-            | ".well-known"
-            | "version"
-            | "-"
-            | "__debug__"
+        b"metrics"
+            | b"docs"
+            | b"redoc"
+            | b"swagger"
+            | b"swagger-ui"
+            | b"openapi"
+            | b"openapi.json"
+            | b"openapi.yaml"
+            | b"api-docs"
+            | b"favicon.ico"
+            | b"robots.txt"
+            | b"static"
+            | b"assets"
+            | b"actuator"
+            | b"admin"
+            | b".well-known"
+            | b"version"
+            | b"-"
+            | b"__debug__"
     )
 }
 
-/// The path's segments in lower case (borrowed unless they had upper case), without the
-/// regex anchors of Django paths.
-fn segments(path: &str) -> Vec<Cow<'_, str>> {
-    path.split('/')
-        .map(|s| s.trim_matches(|c| c == '^' || c == '$'))
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            if s.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(s.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(s)
-            }
-        })
-        .collect()
+/// What a route's path is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct PathRole {
+    health: bool,
+    ready: bool,
+    ops: bool,
+}
+
+/// What one segment names, in lower case.
+#[derive(Clone, Copy, Default)]
+struct Segment {
+    health: bool,
+    ready: bool,
+    /// `live` or `liveness`: a liveness path when the path names health before.
+    live: bool,
+    /// `live`, `liveness` or `livez`: a liveness path right under a health segment.
+    live_under_health: bool,
+}
+
+/// Reads a path's segments once, without the regex anchors of Django paths.
+fn path_role(path: &str) -> PathRole {
+    // The words are short lower-case ASCII: a segment is lowered on the stack, and one longer
+    // than the longest word is none of them.
+    const LONGEST: usize = 16;
+    let (mut last, mut before): (Option<Segment>, Option<Segment>) = (None, None);
+    let (mut any_health, mut any_ops, mut all_catch_all) = (false, false, true);
+    for raw in path.as_bytes().split(|&b| b == b'/') {
+        let start = raw.iter().position(|&b| b != b'^' && b != b'$');
+        let end = raw.iter().rposition(|&b| b != b'^' && b != b'$');
+        let (Some(start), Some(end)) = (start, end) else {
+            continue;
+        };
+        let raw = &raw[start..=end];
+        all_catch_all &= matches!(raw, b"*" | b"(.*)" | b".*" | b"{*}" | b"**");
+        let mut buf = [0u8; LONGEST];
+        let word = if raw.len() <= LONGEST && raw.iter().any(u8::is_ascii_uppercase) {
+            let lower = &mut buf[..raw.len()];
+            lower.copy_from_slice(raw);
+            lower.make_ascii_lowercase();
+            &*lower
+        } else {
+            raw
+        };
+        let seg = Segment {
+            health: is_health_word(word),
+            ready: is_ready_word(word),
+            live: matches!(word, b"live" | b"liveness"),
+            live_under_health: matches!(word, b"live" | b"liveness" | b"livez"),
+        };
+        any_health |= seg.health;
+        any_ops |= seg.health || seg.ready || is_ops_word(word);
+        before = last.replace(seg);
+    }
+    let Some(last) = last else {
+        // The root: an index or a preflight.
+        return PathRole {
+            ops: true,
+            ..PathRole::default()
+        };
+    };
+    let health = last.health
+        || last.live && any_health
+        || before.is_some_and(|b| b.health) && last.live_under_health;
+    let ready = last.ready;
+    PathRole {
+        health,
+        ready,
+        // Catch-alls (`*`, `/*`, `(.*)`) answer a 404 or a preflight.
+        ops: all_catch_all || health || ready || any_ops,
+    }
 }
 
 /// A liveness path: `/healthz`, `/health`, `/livez`, `/api/health`, `/health/live`…
 pub fn is_health_path(path: &str) -> bool {
-    health_segments(&segments(path))
-}
-
-fn health_segments(segs: &[Cow<'_, str>]) -> bool {
-    let health = is_health_word;
-    segs.last().is_some_and(|s| {
-        health(s) || (s == "liveness" || s == "live") && segs.iter().any(|p| health(p))
-    }) || (segs.len() >= 2
-        && health(&segs[segs.len() - 2])
-        && matches!(&*segs[segs.len() - 1], "live" | "liveness" | "livez"))
+    path_role(path).health
 }
 
 /// A readiness path: `/readyz`, `/ready`, `/health/ready`, `/readiness`…
 pub fn is_ready_path(path: &str) -> bool {
-    ready_segments(&segments(path))
-}
-
-fn ready_segments(segs: &[Cow<'_, str>]) -> bool {
-    segs.last().is_some_and(|s| is_ready_word(s))
+    path_role(path).ready
 }
 
 /// Operational or documentation routes, which are not the public API.
 pub fn is_ops_path(path: &str) -> bool {
-    let segs = segments(path);
-    // The root and catch-alls (`*`, `/*`, `(.*)`): an index, a preflight or a 404 handler.
-    if segs.is_empty()
-        || segs
-            .iter()
-            .all(|s| matches!(&**s, "*" | "(.*)" | ".*" | "{*}" | "**"))
-    {
-        return true;
-    }
-    health_segments(&segs)
-        || ready_segments(&segs)
-        || segs
-            .iter()
-            .any(|s| is_ops_word(s) || is_health_word(s) || is_ready_word(s))
+    path_role(path).ops
 }
 
 /// HTTP client objects whose `.get("/x")` is a request, not a route.
@@ -2050,6 +2081,28 @@ mod tests {
         assert!(is_ops_path("/metrics"));
         assert!(is_ops_path("/"));
         assert!(!is_ops_path("/items"));
+    }
+
+    #[test]
+    fn path_words_are_read_in_any_case_and_without_django_anchors() {
+        assert!(is_health_path("^health/$"));
+        assert!(is_health_path("/API/Health"));
+        assert!(is_health_path("/status/LIVENESS"));
+        assert!(is_health_path("/ping/live"));
+        assert!(
+            !is_health_path("/health/users"),
+            "health must be the last segment or before live"
+        );
+        assert!(is_ready_path("/Health/READY/"));
+        assert!(
+            !is_ready_path("/ready/items"),
+            "only the last segment says ready"
+        );
+        assert!(is_ops_path("/v1/Swagger-UI/index.html"));
+        assert!(is_ops_path("(.*)"));
+        assert!(is_ops_path("/*"));
+        assert!(!is_ops_path("/*/items"));
+        assert!(!is_ops_path("/a-very-long-segment-WITH-upper-case"));
     }
 
     #[test]
