@@ -513,6 +513,66 @@ fn hostile_files_are_survived_and_symlinks_out_of_the_repository_are_not_followe
     );
 }
 
+/// A tracked folder that is now a symlink out of the repository: what git lists under it is
+/// not read, however deep, and is reported as skipped.
+#[cfg(unix)]
+#[test]
+fn files_under_a_tracked_folder_now_linked_out_of_the_repository_are_not_read() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path().join("repo");
+    fs::create_dir_all(root.join("config/deep")).unwrap();
+    fs::write(root.join("config/deep/settings.py"), "DEBUG = False\n").unwrap();
+    let git = |args: &[&str]| {
+        let mut all = vec!["-c", "user.name=t", "-c", "user.email=t@example.com"];
+        all.extend_from_slice(args);
+        crate::common::git(&root, &all)
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "settings"]);
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(outside.join("deep")).unwrap();
+    fs::write(
+        outside.join("deep/settings.py"),
+        "AWS_ACCESS_KEY_ID = \"AKIAQ3EGRTYBZMNS7P2D\"\n",
+    )
+    .unwrap();
+    fs::remove_dir_all(root.join("config")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("config")).unwrap();
+
+    let out = new_service()
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--offline",
+        ])
+        .arg(&root)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let secrets = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "secrets.no-hardcoded")
+        .unwrap();
+    assert_eq!(
+        secrets["status"], "pass",
+        "read through the link: {secrets}"
+    );
+    let skipped = v["summary"]["skipped_files"].to_string();
+    assert!(
+        skipped.contains("config/deep/settings.py") && skipped.contains("symlink"),
+        "{skipped}"
+    );
+}
+
 #[test]
 fn explain_prints_the_docs_of_a_check() {
     new_service()
