@@ -15,6 +15,31 @@ fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// Audits `root` with `audit --format json --fail-on never` and the extra arguments, expects
+/// success, and returns the report.
+fn audit_json(root: &Path, extra: &[&str]) -> serde_json::Value {
+    let out = new_service()
+        .args(["audit", "--format", "json", "--fail-on", "never"])
+        .args(extra)
+        .arg(root)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// The result of check `id` in a JSON report.
+fn result<'v>(report: &'v serde_json::Value, id: &str) -> &'v serde_json::Value {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no result for {id}"))
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -474,29 +499,8 @@ fn hostile_files_are_survived_and_symlinks_out_of_the_repository_are_not_followe
     fs::write(root.join("latin1.txt"), b"caf\xe9 password = \xff\xfe\n").unwrap();
     fs::write(root.join("image.png"), [0x89, b'P', b'N', b'G', 0, 0, 1, 2]).unwrap();
     fs::write(root.join("huge.log"), vec![b'a'; 300_000]).unwrap();
-    let out = new_service()
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--max-file-size",
-            "100000",
-        ])
-        .arg(&root)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let readme = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "docs.readme")
-        .unwrap();
+    let v = audit_json(&root, &["--max-file-size", "100000"]);
+    let readme = result(&v, "docs.readme");
     assert_eq!(readme["status"], "fail", "followed a symlink: {readme}");
     let skipped = v["summary"]["skipped_files"].to_string();
     assert!(
@@ -540,28 +544,8 @@ fn files_under_a_tracked_folder_now_linked_out_of_the_repository_are_not_read() 
     fs::remove_dir_all(root.join("config")).unwrap();
     std::os::unix::fs::symlink(&outside, root.join("config")).unwrap();
 
-    let out = new_service()
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--offline",
-        ])
-        .arg(&root)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let secrets = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "secrets.no-hardcoded")
-        .unwrap();
+    let v = audit_json(&root, &["--offline"]);
+    let secrets = result(&v, "secrets.no-hardcoded");
     assert_eq!(
         secrets["status"], "pass",
         "read through the link: {secrets}"
@@ -645,11 +629,6 @@ fn an_empty_git_repository_reaches_no_level() {
         .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["level_reached"], serde_json::Value::Null);
-    let git = v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "vcs.git")
-        .unwrap();
+    let git = result(&v, "vcs.git");
     assert_eq!(git["status"], "fail");
 }
