@@ -244,8 +244,8 @@ fn read_one(path: &Path, limit: u64) -> FileState {
     // The probe is read first, so that a binary file (fonts, images, archives: a third of the
     // bytes of a typical web application's tree) costs one small read, not all of it. Reads
     // stop at the size just read from the file system rather than asking for end of file: a
-    // file under the probe's size takes one `read`, not three (on outline, 5,400 fewer system
-    // calls). A file that grows meanwhile is read as it was, within `limit`.
+    // file under the probe's size takes one `read`, not three (on outline 3,382 `read` calls
+    // instead of 8,374). A file that grows meanwhile is read as it was, within `limit`.
     let size = meta.len() as usize;
     let mut bytes = Vec::with_capacity(size);
     let read = std::fs::File::open(path).and_then(|mut f| {

@@ -80,8 +80,8 @@ impl File {
         }
     }
 
-    /// Whether the path relative to PATH runs through a vendored or generated tree
-    /// ([`paths::is_vendored`]).
+    /// Whether the path relative to PATH runs through vendored code, a virtual environment or
+    /// build output ([`paths::is_vendored`]).
     pub fn is_vendored(&self) -> bool {
         self.vendored
     }
