@@ -3,7 +3,9 @@
 //! Detection reads manifests (pyproject.toml, requirements*.txt, package.json, Cargo.toml,
 //! go.mod, pom.xml, build.gradle), never guesses from prose. When several languages are present
 //! (a frontend beside the backend), the one with a server framework wins: the spec judges the
-//! backend, the language of the server entry point.
+//! backend, the language of the server entry point. Go's standard-library server counts as a
+//! framework. Test files and test harnesses (an end-to-end suite's own package.json with its
+//! mock server) are no evidence at all.
 
 use std::collections::BTreeSet;
 
@@ -140,7 +142,9 @@ pub(crate) fn detect(repo: &Repo) -> Stack {
     let prefix_len = repo.prefix.len();
     for file in repo.service_files() {
         let rel = &file.path[prefix_len..];
-        if file.is_vendored() {
+        // Tests and their harnesses (an end-to-end suite's own package.json, a mock server)
+        // say nothing about the language the service is written in.
+        if file.is_vendored() || file.is_test() {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -180,7 +184,12 @@ pub(crate) fn detect(repo: &Repo) -> Stack {
         if ev.manifests.is_empty() && ev.source_files == 0 {
             continue;
         }
-        let frameworks = frameworks_for(*lang, &ev.dependencies);
+        let mut frameworks = frameworks_for(*lang, &ev.dependencies);
+        // Go's standard library serves HTTP without a framework dependency: a server built
+        // on it ranks as a framework does, above a frontend's package.json beside it.
+        if *lang == Language::Go && frameworks.is_empty() && go_uses_net_http(repo) {
+            frameworks.push(Framework::NetHttp);
+        }
         // Rank: a server framework first, then a manifest, then the amount of source.
         let rank = usize::from(!frameworks.is_empty()) * 1_000_000
             + usize::from(!ev.manifests.is_empty()) * 100_000
@@ -189,12 +198,9 @@ pub(crate) fn detect(repo: &Repo) -> Stack {
             best = Some((*lang, frameworks, rank));
         }
     }
-    let Some((language, mut frameworks, _)) = best else {
+    let Some((language, frameworks, _)) = best else {
         return Stack::default();
     };
-    if language == Language::Go && frameworks.is_empty() && go_uses_net_http(repo) {
-        frameworks.push(Framework::NetHttp);
-    }
     let ev = by_lang
         .into_iter()
         .find(|(l, _)| *l == language)
@@ -256,6 +262,8 @@ fn frameworks_for(lang: Language, deps: &BTreeSet<String>) -> Vec<Framework> {
 fn go_uses_net_http(repo: &Repo) -> bool {
     repo.service_files().any(|f| {
         f.path.ends_with(".go")
+            && !f.is_vendored()
+            && !f.is_test()
             && f.text().is_some_and(|t| {
                 t.contains("\"net/http\"")
                     && (t.contains("http.ListenAndServe") || t.contains("http.Server{"))
@@ -408,5 +416,60 @@ mod tests {
             "module x\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n)\n",
         );
         assert!(deps.contains("github.com/gin-gonic/gin"), "{deps:?}");
+    }
+
+    fn stack_of(files: &[(&str, &str)]) -> Stack {
+        let files = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        let repo = Repo::from_files(std::path::Path::new("/r"), Default::default(), files);
+        detect(&repo)
+    }
+
+    const GO_SERVER: &str = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\tsrv := &http.Server{Addr: \":8080\"}\n\tsrv.ListenAndServe()\n}\n";
+
+    #[test]
+    fn a_go_server_on_net_http_outranks_the_frontend_beside_it() {
+        let mut files = vec![
+            ("go.mod", "module example.com/svc\n\ngo 1.23\n"),
+            ("cmd/server/main.go", GO_SERVER),
+            ("web/package.json", r#"{"devDependencies": {"vite": "5"}}"#),
+        ];
+        let ts: Vec<String> = (0..20).map(|i| format!("web/src/c{i}.ts")).collect();
+        files.extend(ts.iter().map(|p| (p.as_str(), "export const x = 1;\n")));
+        let stack = stack_of(&files);
+        assert_eq!(stack.language, Some(Language::Go));
+        assert!(stack.uses(Framework::NetHttp));
+    }
+
+    #[test]
+    fn an_end_to_end_harness_does_not_decide_the_language() {
+        let stack = stack_of(&[
+            ("go.mod", "module example.com/svc\n\ngo 1.23\n"),
+            ("identity/handler.go", "package identity\n"),
+            (
+                "test/e2e/proxy/package.json",
+                r#"{"dependencies": {"express": "4"}}"#,
+            ),
+            (
+                "test/e2e/proxy/index.js",
+                "const express = require('express');\n",
+            ),
+        ]);
+        assert_eq!(stack.language, Some(Language::Go));
+        assert!(stack.dependencies.iter().all(|d| d != "express"));
+    }
+
+    #[test]
+    fn a_server_in_vendored_or_test_code_is_not_the_service_s() {
+        let stack = stack_of(&[
+            ("go.mod", "module example.com/lib\n\ngo 1.23\n"),
+            ("lib.go", "package lib\n"),
+            ("vendor/example.com/dep/server.go", GO_SERVER),
+            ("lib_test.go", GO_SERVER),
+        ]);
+        assert_eq!(stack.language, Some(Language::Go));
+        assert!(!stack.uses(Framework::NetHttp), "{:?}", stack.frameworks);
     }
 }
