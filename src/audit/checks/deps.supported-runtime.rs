@@ -428,7 +428,6 @@ fn java_runtime(repo: &Repo) -> Option<Evidence> {
 
 /// The version of a Python package locked or pinned for the service.
 fn python_package(repo: &Repo, package: &str) -> Option<Evidence> {
-    let _prefix = repo.prefix.len();
     let files: Vec<_> = repo.service_files().filter(|f| !f.is_vendored()).collect();
     // Lockfiles in TOML: `[[package]]\nname = "django"\nversion = "1.11.29"`.
     for f in &files {
