@@ -627,11 +627,12 @@ fn rust(repo: &Repo, files: &[&File]) -> Vec<Verdict> {
         if doc.get("package").is_none() {
             continue; // a virtual workspace manifest: its members are judged
         }
+        let bin_dir = join(dir, "src/bin/");
         let binary = doc.get("bin").is_some()
             || repo.file(&join(dir, "src/main.rs")).is_some()
             || repo
                 .files()
-                .any(|g| g.path.starts_with(&join(dir, "src/bin/")) && g.path.ends_with(".rs"));
+                .any(|g| g.path.starts_with(&bin_dir) && g.path.ends_with(".rs"));
         if !binary {
             continue;
         }
