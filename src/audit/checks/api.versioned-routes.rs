@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::audit::source::re;
-use crate::audit::source::routes::{self, Route};
+use crate::audit::source::routes::Route;
 use crate::audit::{Context, Location, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
@@ -81,9 +81,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let candidates: Vec<&Route> = map
         .routes
         .iter()
-        .filter(|r| {
-            !routes::is_ops_path(&r.full) || (r.versioned && r.full.split('/').all(str::is_empty))
-        })
+        .filter(|r| !r.is_ops() || (r.versioned && r.full.split('/').all(str::is_empty)))
         .filter(|r| !r.page && !r.full.to_ascii_lowercase().contains("graphql"))
         .collect();
     // Whether a handler renders a page (itself or through a function it calls) is decided

@@ -82,11 +82,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
 }
 
 fn found(map: &RouteMap<'_>) -> Option<Outcome> {
-    let mut health: Vec<&routes::Route> = map
-        .routes
-        .iter()
-        .filter(|r| routes::is_health_path(&r.full))
-        .collect();
+    let mut health: Vec<&routes::Route> = map.routes.iter().filter(|r| r.is_health()).collect();
     // Prefer the conventional names.
     health.sort_by_key(|r| {
         let last = r.full.rsplit('/').next().unwrap_or("").to_ascii_lowercase();

@@ -5,11 +5,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::audit::source::config::{self, Role};
-use crate::audit::source::routes::{self, Route, RouteMap};
+use crate::audit::source::routes::{Route, RouteMap};
 use crate::audit::source::{find_dependency, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 use crate::repo::stack::Framework;
+use crate::rx::WordGroups;
 
 crate::declare_check! {
     /// Where the service uses a database, passes when a readiness endpoint checks it and
@@ -41,6 +42,14 @@ crate::declare_check! {
     OpsReadinessChecksDeps, "ops.readiness-checks-deps", check
 }
 
+/// Health-check libraries by their words: NestJS Terminus, the Django apps, GoDaddy's
+/// Terminus, the Go libraries.
+static HEALTH_LIBRARIES: WordGroups = WordGroups::new(&[
+    &["@nestjs/terminus", "HealthCheckService"],
+    &["health_check.db", "watchman"],
+    &["createTerminus", "@godaddy/terminus"],
+    &["healthcheck", "health-go", "alexliesenfeld/health"],
+]);
 static DB_TOUCH: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?i:\bselect\s+1\b)|\.ping\s*\(|\bPing(?:Context)?\s*\(|\.execute\s*\(|\.exec\s*\(",
@@ -72,16 +81,8 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     if let Some(out) = library(repo, ctx) {
         return out;
     }
-    let ready: Vec<&Route> = map
-        .routes
-        .iter()
-        .filter(|r| routes::is_ready_path(&r.full))
-        .collect();
-    let health: Vec<&Route> = map
-        .routes
-        .iter()
-        .filter(|r| routes::is_health_path(&r.full))
-        .collect();
+    let ready: Vec<&Route> = map.routes.iter().filter(|r| r.is_ready()).collect();
+    let health: Vec<&Route> = map.routes.iter().filter(|r| r.is_health()).collect();
     let mut verdicts: Vec<(&Route, bool, bool)> = Vec::new();
     for r in ready.iter().chain(&health) {
         let text = map.handler_text(r, 3);
@@ -102,10 +103,7 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
     }
     let describe =
         |map: &RouteMap<'_>, r: &Route| format!("{} ({}:{})", r.full, map.path_of(r), r.line);
-    if let Some((r, touches, _)) = verdicts
-        .iter()
-        .find(|(r, _, _)| routes::is_ready_path(&r.full))
-    {
+    if let Some((r, touches, _)) = verdicts.iter().find(|(r, _, _)| r.is_ready()) {
         let path = map.path_of(r);
         let what = if *touches {
             "checks the database but never answers 503"
@@ -181,30 +179,28 @@ fn library(repo: &Repo, ctx: &Context) -> Option<Outcome> {
             .at(&manifest, None),
         );
     }
-    let nest = |t: &str| t.contains("@nestjs/terminus") || t.contains("HealthCheckService");
-    let django = |t: &str| t.contains("health_check.db") || t.contains("watchman");
-    let godaddy = |t: &str| t.contains("createTerminus") || t.contains("@godaddy/terminus");
-    let go = |t: &str| {
-        t.contains("healthcheck") || t.contains("health-go") || t.contains("alexliesenfeld/health")
-    };
+    // One scan per file for the four libraries' words; bit order as in `HEALTH_LIBRARIES`.
+    const NEST: u64 = 1;
+    const DJANGO: u64 = 1 << 1;
+    const GODADDY: u64 = 1 << 2;
     for (src, code) in ctx
         .production()
-        .codes_where(|s| nest(s.text) || django(s.text) || godaddy(s.text) || go(s.text))
+        .codes_where(|s| HEALTH_LIBRARIES.present(s.text) != 0)
     {
-        let t = src.text;
+        let libraries = HEALTH_LIBRARIES.present(src.text);
         let text = code.code();
-        let hit = if nest(t) {
+        let hit = if libraries & NEST != 0 {
             NEST_INDICATOR.find(text).map(|m| {
                 (
                     m.start(),
                     "@nestjs/terminus with a database health indicator",
                 )
             })
-        } else if django(t) {
+        } else if libraries & DJANGO != 0 {
             text.find("health_check.db")
                 .map(|p| (p, "django-health-check's database check (health_check.db)"))
                 .or_else(|| text.find("watchman").map(|p| (p, "django-watchman")))
-        } else if godaddy(t) {
+        } else if libraries & GODADDY != 0 {
             text.find("healthChecks")
                 .filter(|p| {
                     let end = (p + 2000).min(text.len());

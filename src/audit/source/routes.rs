@@ -44,6 +44,7 @@ pub struct Route {
     /// The path as declared (constants resolved), e.g. `/items/{id}`.
     pub path: String,
     /// The path with the prefixes known from the same file (class mapping, router variable).
+    /// Set through [`Route::set_full`], which keeps `role` in step.
     pub full: String,
     pub line: u32,
     pub at: usize,
@@ -55,6 +56,30 @@ pub struct Route {
     /// A server-rendered page (a Spring MVC `@Controller` method returning a view name), not
     /// an API route.
     pub page: bool,
+    /// What `full` names, read once when `full` is set: the checks ask about every route.
+    role: PathRole,
+}
+
+impl Route {
+    /// A liveness route: see [`is_health_path`].
+    pub fn is_health(&self) -> bool {
+        self.role.health
+    }
+
+    /// A readiness route: see [`is_ready_path`].
+    pub fn is_ready(&self) -> bool {
+        self.role.ready
+    }
+
+    /// An operational or documentation route: see [`is_ops_path`].
+    pub fn is_ops(&self) -> bool {
+        self.role.ops
+    }
+
+    fn set_full(&mut self, full: String) {
+        self.role = path_role(&full);
+        self.full = full;
+    }
 }
 
 /// A router, app or module mounted under a prefix (`include_router`, `app.use("/v1", r)`,
@@ -758,20 +783,21 @@ struct Found<'r> {
 }
 
 fn push_route(ex: &mut Extracted, code: &Code, source: usize, f: Found<'_>) {
-    ex.routes.push((
-        Route {
-            source,
-            full: f.path.clone(),
-            path: f.path,
-            line: code.line(f.at),
-            at: f.at,
-            handler: f.handler,
-            by_reference: f.by_reference,
-            versioned: false,
-            page: false,
-        },
-        f.receiver.map(str::to_string),
-    ));
+    let mut route = Route {
+        source,
+        full: String::new(),
+        path: String::new(),
+        line: code.line(f.at),
+        at: f.at,
+        handler: f.handler,
+        by_reference: f.by_reference,
+        versioned: false,
+        page: false,
+        role: PathRole::default(),
+    };
+    route.set_full(f.path.clone());
+    route.path = f.path;
+    ex.routes.push((route, f.receiver.map(str::to_string)));
 }
 
 fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpus<'_>) {
@@ -1908,7 +1934,10 @@ fn resolve_versions(map: &mut RouteMap<'_>, ex: Extracted) {
             .and_then(|v| var_prefix.get(&(r.source, v.clone())))
             .map(String::as_str)
             .unwrap_or("");
-        r.full = join(&[class, var, &r.path]);
+        let full = join(&[class, var, &r.path]);
+        if full != r.full {
+            r.set_full(full);
+        }
         let rel = map.corpus.sources[r.source].rel;
         r.versioned = map.global_version.is_some()
             || has_version(&r.full)
