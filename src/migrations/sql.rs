@@ -378,25 +378,44 @@ impl<'t> SqlDoc<'t> {
         }
     }
 
+    /// The comments, and the lines that hold code, in file order.
+    ///
+    /// Read off the green tree, whose tokens are the text in order: a cursor walk
+    /// (`descendants_with_tokens`) allocates a handle per node, and on lemmy's 342 migrations
+    /// cost 74 M more instructions (of 1,318 M for the whole audit).
     fn comments_and_code_lines(
         &self,
         root: &SyntaxNode,
         map: &LineMap,
     ) -> (Vec<Comment>, Vec<u32>) {
+        let whitespace = rowan::SyntaxKind(SyntaxKind::WHITESPACE.into());
+        let comment = rowan::SyntaxKind(SyntaxKind::COMMENT.into());
         let mut comments = Vec::new();
         let mut code_lines: Vec<u32> = Vec::new();
-        for token in root
-            .descendants_with_tokens()
-            .filter_map(|e| e.into_token())
-        {
+        let green = root.green();
+        let mut stack = vec![green.children()];
+        let mut offset = 0usize;
+        while let Some(children) = stack.last_mut() {
+            let Some(child) = children.next() else {
+                stack.pop();
+                continue;
+            };
+            let token = match child {
+                rowan::NodeOrToken::Node(node) => {
+                    stack.push(node.children());
+                    continue;
+                }
+                rowan::NodeOrToken::Token(token) => token,
+            };
+            let start = offset;
+            let text = token.text();
+            offset += text.len();
             let kind = token.kind();
-            if kind == SyntaxKind::WHITESPACE {
+            if kind == whitespace {
                 continue;
             }
-            let start = usize::from(token.text_range().start());
             let line = map.file_line(start);
-            if kind == SyntaxKind::COMMENT {
-                let text = token.text();
+            if kind == comment {
                 let body = text
                     .strip_prefix("--")
                     .or_else(|| text.strip_prefix("/*").map(|t| t.trim_end_matches("*/")))
