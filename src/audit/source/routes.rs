@@ -446,11 +446,31 @@ static PY_CALL_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
         r"([A-Za-z_][\w.]*)\.(add_api_route|add_url_rule|add_route|add_get|add_post|add_put|add_patch|add_delete|add_api_websocket_route|add_websocket_route|register)\s*\(",
     )
 });
+// These two are called as free functions (`Route(`, not `x.Route(` or `APIRoute(`): read
+// their matches through `free_calls`.
 static PY_STARLETTE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?:^|[^.\w])(Route|WebSocketRoute|Mount|Host)\s*\("));
+    LazyLock::new(|| re(r"(Route|WebSocketRoute|Mount|Host)\s*\("));
 static PY_AIOHTTP: LazyLock<Regex> =
     LazyLock::new(|| re(r"\bweb\.(get|post|put|patch|delete|view|route)\s*\("));
-static PY_DJANGO: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^.\w])(path|re_path|url)\s*\("));
+static PY_DJANGO: LazyLock<Regex> = LazyLock::new(|| re(r"(path|re_path|url)\s*\("));
+
+/// The matches of `pattern` that are calls of a free function: not right after a `.` or an
+/// identifier character.
+///
+/// Written into the pattern (`(?:^|[^.\w])Route…`) the condition hid the pattern's words from
+/// the regex engine's literal prefilter, and every file was scanned by the lazy DFA, byte by
+/// byte: 12 instructions a byte, against 2 with the words leading.
+fn free_calls<'t>(
+    pattern: &'t Regex,
+    text: &'t str,
+) -> impl Iterator<Item = regex::Captures<'t>> + 't {
+    pattern.captures_iter(text).filter(move |c| {
+        let start = c.get(0).map_or(0, |m| m.start());
+        !text.as_bytes()[..start]
+            .last()
+            .is_some_and(|&b| b == b'.' || b == b'_' || b.is_ascii_alphanumeric())
+    })
+}
 static PY_ROUTER_VAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?m)^[ \t]*([A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=[ \t]*(?:[\w.]+\.)?(APIRouter|Blueprint|APIBlueprint|Namespace|NinjaAPI|Router|Api|FastAPI|Flask|Quart|Starlette|Sanic)[ \t]*\(",
@@ -893,7 +913,7 @@ fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpu
             );
         }
     }
-    for c in PY_STARLETTE.captures_iter(text) {
+    for c in free_calls(&PY_STARLETTE, text) {
         let (Some(m), Some(kind)) = (c.get(0), c.get(1)) else {
             continue;
         };
@@ -934,7 +954,7 @@ fn python(ex: &mut Extracted, src: &Source<'_>, code: &Code, i: usize, k: &Corpu
     }
     let urlconf = src.name() == "urls.py" || text.contains("urlpatterns");
     if urlconf {
-        for c in PY_DJANGO.captures_iter(text) {
+        for c in free_calls(&PY_DJANGO, text) {
             let (Some(m), Some(kind)) = (c.get(0), c.get(1)) else {
                 continue;
             };
@@ -1706,11 +1726,11 @@ fn may_route(src: &Source<'_>) -> bool {
             }
             let w = PYTHON.present(t);
             (has(w, 0) && PY_CALL_ROUTE.is_match(t))
-                || (has(w, 1) && PY_STARLETTE.is_match(t))
+                || (has(w, 1) && free_calls(&PY_STARLETTE, t).next().is_some())
                 || (has(w, 2) && PY_AIOHTTP.is_match(t))
                 || (has(w, 3) && PY_ROUTER_VAR.is_match(t))
                 || (has(w, 4) && PY_MOUNT.is_match(t))
-                || (has(w, 5) && PY_DJANGO.is_match(t))
+                || (has(w, 5) && free_calls(&PY_DJANGO, t).next().is_some())
         }
         Syntax::Js => {
             (JS_CALL.any_in(t) && JS_VERB.is_match(t))
@@ -2146,6 +2166,34 @@ mod tests {
             "@pytest.fixture()\ndef f(): pass\nd.get('x')\n"
         ));
         assert!(!decorator_route_hint("email = 'a@b.get(x)'\n"));
+    }
+
+    #[test]
+    fn free_calls_are_not_methods_or_longer_names() {
+        let text = "x.Route('/a')\nAPIRoute('/b')\nRoute('/c')\n[Mount('/d', routes=[Route('/e')])]\n_Host(\né Host('h')\n";
+        let found: Vec<(&str, usize)> = free_calls(&PY_STARLETTE, text)
+            .map(|c| (c.get(1).unwrap().as_str(), c.get(1).unwrap().start()))
+            .collect();
+        let at = |needle: &str| text.find(needle).unwrap();
+        assert_eq!(
+            found,
+            vec![
+                ("Route", at("Route('/c')")),
+                ("Mount", at("Mount")),
+                ("Route", at("Route('/e')")),
+                ("Host", at("Host('h')")),
+            ]
+        );
+        assert!(
+            free_calls(&PY_DJANGO, "os.path('/x')\nre_path_x(1)")
+                .next()
+                .is_none()
+        );
+        assert!(
+            free_calls(&PY_DJANGO, "urlpatterns = [path('x/', v)]")
+                .next()
+                .is_some()
+        );
     }
 
     #[test]
