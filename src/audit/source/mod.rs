@@ -299,41 +299,43 @@ fn brace_body(bare: &str, at: usize) -> (usize, usize) {
 /// from that line to the first later non-blank line indented no deeper. Python indents with
 /// ASCII blanks only, so lines are trimmed as bytes (it runs for every route and model).
 pub fn python_block(bare: &str, at: usize) -> (usize, usize) {
-    let start = bare[..at.min(bare.len())].rfind('\n').map_or(0, |i| i + 1);
-    let indent_of = |line: &str| line.len() - line.trim_ascii_start().len();
-    let mut lines = bare[start..].split_inclusive('\n');
-    let Some(first) = lines.next() else {
-        return (start, bare.len());
+    // Lines are found with memchr on bytes: `split_inclusive('\n')` went through the
+    // char-pattern searcher, 22 M more instructions (of 974 M) over the generated tree's
+    // 25,104 route handlers.
+    let b = bare.as_bytes();
+    let start = memchr::memrchr(b'\n', &b[..at.min(b.len())]).map_or(0, |i| i + 1);
+    let line_end =
+        |from: usize| memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i + 1);
+    let indent_of = |line: &[u8]| line.len() - line.trim_ascii_start().len();
+    let depth_of = |line: &[u8]| -> i32 {
+        line.iter()
+            .map(|c| match c {
+                b'(' | b'[' | b'{' => 1,
+                b')' | b']' | b'}' => -1,
+                _ => 0,
+            })
+            .sum()
     };
+    if start >= b.len() {
+        return (start, b.len());
+    }
+    let first = &b[start..line_end(start)];
     let base = indent_of(first);
     let mut pos = start + first.len();
     // A decorator or a multi-line signature: continue to the line that ends with `:` at depth 0.
-    let mut depth: i32 = first
-        .bytes()
-        .map(|c| match c {
-            b'(' | b'[' | b'{' => 1,
-            b')' | b']' | b'}' => -1,
-            _ => 0,
-        })
-        .sum();
-    let mut header_done = depth <= 0 && first.trim_ascii_end().ends_with(':');
-    let mut decorator = first.trim_ascii_start().starts_with('@');
-    for line in lines {
+    let mut depth = depth_of(first);
+    let mut header_done = depth <= 0 && first.trim_ascii_end().ends_with(b":");
+    let mut decorator = first.trim_ascii_start().starts_with(b"@");
+    while pos < b.len() {
+        let line = &b[pos..line_end(pos)];
         let trimmed = line.trim_ascii();
         if !header_done {
-            depth += line
-                .bytes()
-                .map(|c| match c {
-                    b'(' | b'[' | b'{' => 1,
-                    b')' | b']' | b'}' => -1,
-                    _ => 0,
-                })
-                .sum::<i32>();
-            if decorator && depth <= 0 && trimmed.starts_with('@') {
+            depth += depth_of(line);
+            if decorator && depth <= 0 && trimmed.starts_with(b"@") {
                 pos += line.len();
                 continue;
             }
-            if depth <= 0 && trimmed.ends_with(':') {
+            if depth <= 0 && trimmed.ends_with(b":") {
                 header_done = true;
                 decorator = false;
             }
