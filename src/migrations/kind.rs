@@ -10,6 +10,12 @@
 //!
 //! Vendored and generated trees (`node_modules/`, `site-packages/`, `.venv/`, `target/`,
 //! `build/`, …) never hold the service's own migrations, so paths through them are skipped.
+//!
+//! The linter reads PostgreSQL. A SQL migration that says it is written for another engine is
+//! not one to lint ([`other_engine_migration`] names the engine): by a dialect part in its name
+//! (`0001_users.mysql.up.sql`, `x.sqlite3.up.sql`, as ory/pop writes one file per dialect) or a
+//! folder named for the engine (`migrations/mysql/…`, as Diesel projects with several backends
+//! do).
 
 use serde::Serialize;
 
@@ -71,9 +77,63 @@ const SQL_MIGRATION_DIRS: &[&str] = &[
     "liquibase",
 ];
 
+/// Database engines other than PostgreSQL, by the word a file name uses for them, and whether
+/// a folder of that name means the engine too (`oracle/` or `spanner/` may well be a domain's
+/// word; `mysql/` is not).
+const OTHER_ENGINES: &[(&str, &str, bool)] = &[
+    ("mysql", "MySQL", true),
+    ("mariadb", "MariaDB", true),
+    ("sqlite", "SQLite", true),
+    ("sqlite3", "SQLite", true),
+    ("cockroach", "CockroachDB", true),
+    ("cockroachdb", "CockroachDB", true),
+    ("mssql", "SQL Server", true),
+    ("sqlserver", "SQL Server", true),
+    ("clickhouse", "ClickHouse", true),
+    ("oracle", "Oracle", false),
+    ("h2", "H2", false),
+    ("hsqldb", "HSQLDB", false),
+    ("db2", "Db2", false),
+    ("tidb", "TiDB", false),
+    ("spanner", "Spanner", false),
+];
+
 /// The kind of migration at `rel_path` (`/`- or `\`-separated, relative to the repository), or
-/// `None` when the path is not a migration by any convention we know.
+/// `None` when the path is not a migration by any convention we know, or is a SQL migration
+/// for another engine than PostgreSQL (see the module docs).
 pub fn is_migration_path(rel_path: &str) -> Option<MigrationKind> {
+    let kind = classify(rel_path)?;
+    (kind != MigrationKind::Sql || other_engine(rel_path).is_none()).then_some(kind)
+}
+
+/// The engine (`MySQL`, `SQLite`, …) a file that would be a SQL migration is written for, when
+/// its name or folder says it is not PostgreSQL.
+pub fn other_engine_migration(rel_path: &str) -> Option<&'static str> {
+    (classify(rel_path)? == MigrationKind::Sql)
+        .then(|| other_engine(rel_path))
+        .flatten()
+}
+
+/// The engine a path names: a folder called `mysql`, or a dotted part of the file name between
+/// its stem and `.sql` (`x.cockroach.up.sql`).
+fn other_engine(rel_path: &str) -> Option<&'static str> {
+    let lower = rel_path.replace('\\', "/").to_ascii_lowercase();
+    let (dirs, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let named = |word: &str, folder: bool| {
+        OTHER_ENGINES
+            .iter()
+            .find(|(w, _, in_folders)| *w == word && (*in_folders || !folder))
+            .map(|(_, engine, _)| *engine)
+    };
+    let mut parts = file.split('.');
+    parts.next(); // the stem: `mysql_compat.sql` is about MySQL, not written for it
+    parts
+        .filter(|p| *p != "sql")
+        .find_map(|p| named(p, false))
+        .or_else(|| dirs.split('/').find_map(|d| named(d, true)))
+}
+
+fn classify(rel_path: &str) -> Option<MigrationKind> {
     let normalized = rel_path.replace('\\', "/");
     let parts: Vec<&str> = normalized
         .split('/')
@@ -156,6 +216,37 @@ mod tests {
     use MigrationKind::*;
 
     #[test]
+    fn migrations_for_other_engines_name_their_engine() {
+        assert_eq!(
+            other_engine_migration("m/20150100_networks.cockroach.up.sql"),
+            Some("CockroachDB")
+        );
+        assert_eq!(
+            other_engine_migration("migrations/sqlite/2018-01-01_init/up.sql"),
+            Some("SQLite")
+        );
+        assert_eq!(
+            other_engine_migration("m/20150100_networks.postgres.up.sql"),
+            None
+        );
+        // Down scripts and files outside migration folders are not migrations at all.
+        assert_eq!(
+            other_engine_migration("m/20150100_networks.mysql.down.sql"),
+            None
+        );
+        assert_eq!(other_engine_migration("docker/mysql/init.sql"), None);
+        // A folder named like a domain word is not an engine; a dialect part in a name is.
+        assert_eq!(
+            other_engine_migration("oracle/migrations/001_prices.sql"),
+            None
+        );
+        assert_eq!(
+            other_engine_migration("migrations/001_prices.oracle.sql"),
+            Some("Oracle")
+        );
+    }
+
+    #[test]
     fn recognises_each_tool_by_its_convention() {
         let cases = [
             ("alembic/versions/1a2b3c_add_phone.py", Some(Alembic)),
@@ -180,6 +271,31 @@ mod tests {
             ("db/schema.sql", None),
             ("docs/example.sql", None),
             ("README.md", None),
+            // Written for another engine: not PostgreSQL to lint.
+            (
+                "persistence/sql/migrations/20150100_networks.mysql.up.sql",
+                None,
+            ),
+            (
+                "persistence/sql/migrations/20150100_networks.cockroach.up.sql",
+                None,
+            ),
+            (
+                "persistence/sql/migrations/20150100_networks.sqlite3.up.sql",
+                None,
+            ),
+            (
+                "persistence/sql/migrations/20150100_networks.postgres.up.sql",
+                Some(Sql),
+            ),
+            (
+                "persistence/sql/migrations/20150100_networks.up.sql",
+                Some(Sql),
+            ),
+            ("migrations/mysql/2018-01-01_init/up.sql", None),
+            ("migrations/postgresql/2018-01-01_init/up.sql", Some(Sql)),
+            ("db/migration/V3__mysql_compat.sql", Some(Sql)),
+            ("shop/migrations/0003_mysql.py", Some(Django)),
         ];
         for (path, want) in cases {
             assert_eq!(is_migration_path(path), want, "{path}");

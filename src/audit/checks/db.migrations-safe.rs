@@ -4,6 +4,7 @@ use crate::audit::{Context, Location, Outcome};
 use crate::migrations::engine::is_migration_source;
 use crate::migrations::{
     LintOptions, MigrationKind, Severity, SourceFile, is_migration_path, lint_sources,
+    other_engine_migration,
 };
 use crate::repo::Repo;
 
@@ -20,8 +21,10 @@ crate::declare_check! {
     /// `migrations/` folders; down scripts are not judged). Python migrations are read
     /// statically, never imported. A table created in the same migration is exempt from the
     /// rules that protect existing rows, and a finding silenced with an ignore comment that
-    /// gives a reason (the deliberate contract step) does not count. Skips when the service
-    /// has no migrations.
+    /// gives a reason (the deliberate contract step) does not count. The rules are
+    /// PostgreSQL's: SQL migrations written for another engine, by their name
+    /// (`x.mysql.up.sql`) or folder (`migrations/sqlite/`), are counted but not judged. Skips
+    /// when the service has no PostgreSQL migrations.
     ///
     /// ## Why
     /// While old and new versions run side by side, a rename, drop or rewrite breaks the old
@@ -47,7 +50,33 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             is_migration_source(kind, text).then(|| SourceFile::new(&f.path, kind, text))
         })
         .collect();
+    let mut other_engines: Vec<&str> = Vec::new();
+    let mut other_files = 0usize;
+    for f in repo.service_files() {
+        if let Some(engine) = other_engine_migration(&f.path[prefix..]) {
+            other_files += 1;
+            if !other_engines.contains(&engine) {
+                other_engines.push(engine);
+            }
+        }
+    }
+    other_engines.sort_unstable();
+    let not_judged = match other_files {
+        0 => String::new(),
+        n => format!(
+            "; {n} written for {} not judged (the rules are PostgreSQL's)",
+            other_engines.join(", ")
+        ),
+    };
     if sources.is_empty() {
+        if other_files > 0 {
+            return Outcome::skip(format!(
+                "no PostgreSQL migrations: the {other_files} SQL migration{} found {} written for {} (the rules are PostgreSQL's)",
+                if other_files == 1 { "" } else { "s" },
+                if other_files == 1 { "is" } else { "are" },
+                other_engines.join(", ")
+            ));
+        }
         return Outcome::skip("no migrations found (see db.migrations)");
     }
     let findings = lint_sources(&sources, &LintOptions::default());
@@ -57,7 +86,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         .collect();
     if errors.is_empty() {
         return Outcome::pass(format!(
-            "{} migration file{} checked, no unsafe change",
+            "{} migration file{} checked, no unsafe change{not_judged}",
             sources.len(),
             if sources.len() == 1 { "" } else { "s" }
         ));
@@ -69,7 +98,7 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         .collect();
     let more = errors.len().saturating_sub(NAMED);
     Outcome::fail(format!(
-        "{} unsafe migration change{}: {}{}; run `new-service migrations lint` for the safe expand/contract sequence of each",
+        "{} unsafe migration change{}: {}{}; run `new-service migrations lint` for the safe expand/contract sequence of each{not_judged}",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" },
         named.join(", "),
