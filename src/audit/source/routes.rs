@@ -524,7 +524,8 @@ static PY_DJANGO: LazyLock<Regex> = LazyLock::new(|| re(r"(path|re_path|url)\s*\
 ///
 /// Written into the pattern (`(?:^|[^.\w])Route…`) the condition hid the pattern's words from
 /// the regex engine's literal prefilter, and every file was scanned by the lazy DFA, byte by
-/// byte: 12 instructions a byte, against 2 with the words leading.
+/// byte: about 10 instructions a byte beyond reading the file, against 2 with the words
+/// leading (13 generated route files, callgrind).
 fn free_calls<'t>(
     pattern: &'t Regex,
     text: &'t str,
@@ -868,20 +869,18 @@ struct Found<'r> {
 }
 
 fn push_route(ex: &mut Extracted, code: &Code, source: usize, f: Found<'_>) {
-    let mut route = Route {
+    let route = Route {
         source,
-        full: String::new(),
-        path: String::new(),
+        role: path_role(&f.path),
+        full: f.path.clone(),
+        path: f.path,
         line: code.line(f.at),
         at: f.at,
         handler: f.handler,
         by_reference: f.by_reference,
         versioned: false,
         page: false,
-        role: PathRole::default(),
     };
-    route.set_full(f.path.clone());
-    route.path = f.path;
     ex.routes.push((route, f.receiver.map(str::to_string)));
 }
 
