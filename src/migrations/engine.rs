@@ -138,6 +138,7 @@ pub fn lint_files<'a>(
     LintReport {
         findings: lint_sources(&sources, opts),
         files_checked: sources.len(),
+        not_judged: Vec::new(),
     }
 }
 

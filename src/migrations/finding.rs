@@ -45,6 +45,17 @@ pub struct LintReport {
     pub findings: Vec<Finding>,
     /// How many migration files were read and linted (stdin counts as one).
     pub files_checked: usize,
+    /// SQL migrations a folder search left out because they are written for another engine.
+    pub not_judged: Vec<NotJudged>,
+}
+
+/// A SQL migration left out of the PostgreSQL rules: its name or folder names another engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotJudged {
+    /// The file, `/`-separated, relative to the walked root as findings are.
+    pub path: String,
+    /// The engine it is written for (`MySQL`, `SQLite`, …).
+    pub engine: &'static str,
 }
 
 impl LintReport {

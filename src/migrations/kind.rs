@@ -102,32 +102,60 @@ const OTHER_ENGINES: &[(&str, &str, bool)] = &[
 /// `None` when the path is not a migration by any convention we know, or is a SQL migration
 /// for another engine than PostgreSQL (see the module docs).
 pub fn is_migration_path(rel_path: &str) -> Option<MigrationKind> {
-    let kind = classify(rel_path)?;
-    (kind != MigrationKind::Sql || other_engine(rel_path).is_none()).then_some(kind)
+    match migration_at(rel_path)? {
+        (kind, None) => Some(kind),
+        (_, Some(_)) => None,
+    }
 }
 
 /// The engine (`MySQL`, `SQLite`, …) a file that would be a SQL migration is written for, when
 /// its name or folder says it is not PostgreSQL.
 pub fn other_engine_migration(rel_path: &str) -> Option<&'static str> {
-    (classify(rel_path)? == MigrationKind::Sql)
-        .then(|| other_engine(rel_path))
-        .flatten()
+    migration_at(rel_path)?.1
+}
+
+/// Both answers from one reading of the path: the kind of migration at `rel_path`, and for SQL
+/// the other engine its name or folder says it is written for.
+pub fn migration_at(rel_path: &str) -> Option<(MigrationKind, Option<&'static str>)> {
+    let kind = classify(rel_path)?;
+    let engine = match kind {
+        MigrationKind::Sql => other_engine(rel_path),
+        MigrationKind::Alembic | MigrationKind::Django => None,
+    };
+    Some((kind, engine))
+}
+
+/// Words a path uses for PostgreSQL, as a folder (`migrations/postgres/`) or a dotted part of
+/// the file name (`x.postgres.up.sql`).
+const POSTGRES_WORDS: &[&str] = &["postgres", "postgresql", "pg", "pgsql", "postgis"];
+
+/// Whether a path says it is written for PostgreSQL (see [`POSTGRES_WORDS`]).
+pub fn names_postgres(rel_path: &str) -> bool {
+    engine_word(rel_path, |word, _| {
+        POSTGRES_WORDS.contains(&word).then_some(())
+    })
+    .is_some()
 }
 
 /// The engine a path names: a folder called `mysql`, or a dotted part of the file name between
 /// its stem and `.sql` (`x.cockroach.up.sql`).
 fn other_engine(rel_path: &str) -> Option<&'static str> {
-    let lower = rel_path.replace('\\', "/").to_ascii_lowercase();
-    let (dirs, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
-    let named = |word: &str, folder: bool| {
+    engine_word(rel_path, |word, folder| {
         OTHER_ENGINES
             .iter()
             .find(|(w, _, in_folders)| *w == word && (*in_folders || !folder))
             .map(|(_, engine, _)| *engine)
-    };
-    let mut parts = file.split('.');
-    parts.next(); // the stem: `mysql_compat.sql` is about MySQL, not written for it
-    parts
+    })
+}
+
+/// The first answer `named` gives for a part of the lower-cased path that may name an engine:
+/// the dotted parts of the file name after its stem (`mysql_compat.sql` is about MySQL, not
+/// written for it), then the folders (`folder` is true).
+fn engine_word<T>(rel_path: &str, named: impl Fn(&str, bool) -> Option<T>) -> Option<T> {
+    let lower = rel_path.replace('\\', "/").to_ascii_lowercase();
+    let (dirs, file) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    file.split('.')
+        .skip(1)
         .filter(|p| *p != "sql")
         .find_map(|p| named(p, false))
         .or_else(|| dirs.split('/').find_map(|d| named(d, true)))
@@ -244,6 +272,35 @@ mod tests {
             other_engine_migration("migrations/001_prices.oracle.sql"),
             Some("Oracle")
         );
+    }
+
+    #[test]
+    fn a_path_names_postgres_by_a_folder_or_a_dialect_part() {
+        for path in [
+            "migrations/postgres/0001_init.up.sql",
+            "db/pg/V1__init.sql",
+            "m/20150100_networks.postgres.up.sql",
+            "migrations/0001.postgresql.sql",
+        ] {
+            assert!(names_postgres(path), "{path}");
+        }
+        for path in [
+            "migrations/0001_postgres_extensions.sql", // the stem is about it, not written for it
+            "migrations/0001_init.up.sql",
+            "migrations/mysql/0001_init.up.sql",
+            "pgadmin/migrations/0001.sql",
+        ] {
+            assert!(!names_postgres(path), "{path}");
+        }
+        assert_eq!(
+            migration_at("m/1.mysql.up.sql"),
+            Some((MigrationKind::Sql, Some("MySQL")))
+        );
+        assert_eq!(
+            migration_at("app/migrations/0001_initial.py"),
+            Some((MigrationKind::Django, None))
+        );
+        assert_eq!(migration_at("src/main.rs"), None);
     }
 
     #[test]

@@ -37,7 +37,9 @@ pub use engine::{
     LintOptions, SourceFile, is_migration_source, lint_files, lint_source, lint_sources,
 };
 pub use finding::{Finding, LintReport, Severity};
-pub use kind::{MigrationKind, is_migration_path, other_engine_migration};
+pub use kind::{
+    MigrationKind, is_migration_path, migration_at, names_postgres, other_engine_migration,
+};
 pub use rules::RuleId;
 pub use walk::lint_paths;
 

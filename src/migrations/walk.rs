@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::migrations::MigrationsError;
 use crate::migrations::engine::{LintOptions, SourceFile, is_migration_source, lint_sources};
-use crate::migrations::finding::LintReport;
-use crate::migrations::kind::{MigrationKind, is_migration_path};
+use crate::migrations::finding::{LintReport, NotJudged};
+use crate::migrations::kind::{MigrationKind, is_migration_path, migration_at};
 
 /// The name findings use for SQL read from standard input.
 pub const STDIN_PATH: &str = "<stdin>";
@@ -32,12 +32,13 @@ pub fn lint_paths(
 ) -> Result<LintReport, MigrationsError> {
     let mut loaded: Vec<Loaded> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut not_judged: Vec<NotJudged> = Vec::new();
     for path in paths {
         if !path.exists() {
             return Err(MigrationsError::Missing { path: path.clone() });
         }
         if path.is_dir() {
-            walk_dir(path, &mut loaded, &mut seen)?;
+            walk_dir(path, &mut loaded, &mut seen, &mut not_judged)?;
         } else {
             load_file(path, &mut loaded, &mut seen)?;
         }
@@ -55,9 +56,12 @@ pub fn lint_paths(
         files.push(SourceFile::new(STDIN_PATH, MigrationKind::Sql, text));
     }
     let files_checked = files.iter().filter(|f| !f.context_only).count();
+    // A file named on the command line after its folder was walked is linted, not left out.
+    not_judged.retain(|n| !seen.contains(&n.path));
     Ok(LintReport {
         findings: lint_sources(&files, opts),
         files_checked,
+        not_judged,
     })
 }
 
@@ -65,6 +69,7 @@ fn walk_dir(
     root: &Path,
     loaded: &mut Vec<Loaded>,
     seen: &mut BTreeSet<String>,
+    not_judged: &mut Vec<NotJudged>,
 ) -> Result<(), MigrationsError> {
     let root_name = fs::canonicalize(root)
         .ok()
@@ -90,12 +95,19 @@ fn walk_dir(
         let rel = slash(rel);
         // The folder's own name takes part in the convention (`lint db/migrations`), unless it
         // is one the convention skips (`lint tests/fixtures` still means what it says).
-        let Some(kind) =
-            is_migration_path(&rel).or_else(|| is_migration_path(&format!("{root_name}/{rel}")))
+        let Some((kind, engine)) =
+            migration_at(&rel).or_else(|| migration_at(&format!("{root_name}/{rel}")))
         else {
             continue;
         };
         let display = display_path(root, &rel);
+        if let Some(engine) = engine {
+            not_judged.push(NotJudged {
+                path: display,
+                engine,
+            });
+            continue;
+        }
         if !seen.insert(display.clone()) {
             // Already read as a named file's context: now it is to be linted too.
             if let Some(existing) = loaded.iter_mut().find(|l| l.display == display) {

@@ -89,6 +89,7 @@ fn render(format: Format, findings: Vec<Finding>, files_checked: usize) -> Strin
     let report = LintReport {
         findings,
         files_checked,
+        not_judged: Vec::new(),
     };
     let mut out = Vec::new();
     format.render(&mut out, &report).unwrap();
@@ -238,6 +239,81 @@ fn a_clean_folder_exits_zero() {
         .stdout(predicate::str::contains(
             "no unsafe migrations in 2 migration files checked",
         ));
+}
+
+/// SQL written for another engine is left out of a folder search, and the report says so; a
+/// file named on the command line is linted whatever its engine.
+#[test]
+fn sql_for_other_engines_is_left_out_of_a_folder_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    std::fs::create_dir_all(migrations.join("sqlite")).unwrap();
+    std::fs::write(
+        migrations.join("0001_users.up.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+    )
+    .unwrap();
+    let mysql = migrations.join("0002_drop_email.mysql.up.sql");
+    std::fs::write(&mysql, "ALTER TABLE users DROP COLUMN email;\n").unwrap();
+    std::fs::write(
+        migrations.join("sqlite/0002_drop_email.sql"),
+        "ALTER TABLE users DROP COLUMN email;\n",
+    )
+    .unwrap();
+
+    let out = new_service()
+        .current_dir(dir.path())
+        .args(["migrations", "lint", "migrations", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["files_checked"], 1);
+    let left_out: Vec<String> = json["not_judged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["path"].as_str().unwrap(),
+                n["engine"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        left_out,
+        [
+            "migrations/0002_drop_email.mysql.up.sql MySQL",
+            "migrations/sqlite/0002_drop_email.sql SQLite",
+        ]
+    );
+
+    new_service()
+        .current_dir(dir.path())
+        .args(["migrations", "lint", "migrations"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2 SQL migrations written for MySQL, SQLite left out",
+        ));
+
+    let out = new_service()
+        .current_dir(dir.path())
+        .args(["migrations", "lint", "migrations"])
+        .arg("migrations/0002_drop_email.mysql.up.sql")
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["files_checked"], 2, "the named file is linted");
+    assert_eq!(json["findings"][0]["rule"], "drop-column");
+    assert_eq!(json["not_judged"].as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -3,10 +3,10 @@
 use crate::audit::{Context, Location, Outcome};
 use crate::migrations::engine::is_migration_source;
 use crate::migrations::{
-    LintOptions, MigrationKind, Severity, SourceFile, is_migration_path, lint_sources,
-    other_engine_migration,
+    LintOptions, Severity, SourceFile, lint_sources, migration_at, names_postgres,
 };
 use crate::repo::Repo;
+use crate::repo::database::Engine;
 
 crate::declare_check! {
     /// Passes when no migration makes a one-step change that breaks the running release or
@@ -22,8 +22,11 @@ crate::declare_check! {
     /// statically, never imported. A table created in the same migration is exempt from the
     /// rules that protect existing rows, and a finding silenced with an ignore comment that
     /// gives a reason (the deliberate contract step) does not count. The rules are
-    /// PostgreSQL's: SQL migrations written for another engine, by their name
-    /// (`x.mysql.up.sql`) or folder (`migrations/sqlite/`), are counted but not judged. Skips
+    /// PostgreSQL's: migrations written for another engine are counted but not judged. A SQL
+    /// migration says so by its name (`x.mysql.up.sql`) or folder (`migrations/sqlite/`); when
+    /// the service's database is MySQL, SQL Server or Oracle (its driver, Django `ENGINE`,
+    /// Prisma `provider` or JDBC URL says which), every migration is taken for
+    /// that engine unless its name or folder says PostgreSQL (`migrations/postgres/`). Skips
     /// when the service has no PostgreSQL migrations.
     ///
     /// ## Why
@@ -42,36 +45,64 @@ const NAMED: usize = 3;
 
 fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     let prefix = repo.prefix.len();
-    let sources: Vec<SourceFile<'_>> = repo
-        .service_files()
-        .filter_map(|f| {
-            let kind: MigrationKind = is_migration_path(&f.path[prefix..])?;
-            let text = f.text()?;
-            is_migration_source(kind, text).then(|| SourceFile::new(&f.path, kind, text))
-        })
-        .collect();
+    // A service on a server engine other than PostgreSQL writes its migrations for that
+    // engine, whatever their names say. SQLite is not taken as the service's engine here: it
+    // is often a test-only dependency beside a PostgreSQL reached through an ORM.
+    let service_db = repo
+        .database()
+        .filter(|d| matches!(d.engine, Engine::MySql | Engine::SqlServer | Engine::Oracle));
+    let mut sources: Vec<SourceFile<'_>> = Vec::new();
     let mut other_engines: Vec<&str> = Vec::new();
     let mut other_files = 0usize;
+    // Whether a migration was left out for the service's engine, not for its name or folder.
+    let mut by_service_db = false;
     for f in repo.service_files() {
-        if let Some(engine) = other_engine_migration(&f.path[prefix..]) {
+        let rel = &f.path[prefix..];
+        let Some((kind, named_engine)) = migration_at(rel) else {
+            continue;
+        };
+        let engine = named_engine.or_else(|| {
+            let db = service_db?;
+            // Only what would be linted is counted as not judged.
+            let migration = f.text().is_some_and(|t| is_migration_source(kind, t));
+            (migration && !names_postgres(rel)).then(|| {
+                by_service_db = true;
+                db.engine.name()
+            })
+        });
+        if let Some(engine) = engine {
             other_files += 1;
             if !other_engines.contains(&engine) {
                 other_engines.push(engine);
             }
+            continue;
+        }
+        if let Some(text) = f.text()
+            && is_migration_source(kind, text)
+        {
+            sources.push(SourceFile::new(&f.path, kind, text));
         }
     }
     other_engines.sort_unstable();
+    let why = match service_db {
+        Some(db) if by_service_db => format!(
+            "the rules are PostgreSQL's, and {} says the service's database is {}",
+            db.evidence,
+            db.engine.name()
+        ),
+        _ => "the rules are PostgreSQL's".to_string(),
+    };
     let not_judged = match other_files {
         0 => String::new(),
         n => format!(
-            "; {n} written for {} not judged (the rules are PostgreSQL's)",
+            "; {n} written for {} not judged ({why})",
             other_engines.join(", ")
         ),
     };
     if sources.is_empty() {
         if other_files > 0 {
             return Outcome::skip(format!(
-                "no PostgreSQL migrations: the {other_files} SQL migration{} found {} written for {} (the rules are PostgreSQL's)",
+                "no PostgreSQL migrations: the {other_files} migration{} found {} written for {} ({why})",
                 if other_files == 1 { "" } else { "s" },
                 if other_files == 1 { "is" } else { "are" },
                 other_engines.join(", ")

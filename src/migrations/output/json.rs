@@ -4,7 +4,7 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::migrations::finding::{Finding, LintReport};
+use crate::migrations::finding::{Finding, LintReport, NotJudged};
 
 /// Bumped whenever a consumer would have to change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -14,6 +14,7 @@ struct Document<'a> {
     schema_version: u32,
     findings: &'a [Finding],
     files_checked: usize,
+    not_judged: &'a [NotJudged],
 }
 
 pub fn render(w: &mut impl io::Write, report: &LintReport) -> io::Result<()> {
@@ -21,6 +22,7 @@ pub fn render(w: &mut impl io::Write, report: &LintReport) -> io::Result<()> {
         schema_version: SCHEMA_VERSION,
         findings: &report.findings,
         files_checked: report.files_checked,
+        not_judged: &report.not_judged,
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)

@@ -15,7 +15,7 @@ use crate::migrations::finding::LintReport;
 pub enum Format {
     /// For people: one finding per line, its fix below, a summary.
     Text,
-    /// `{"schema_version": 1, "findings": [...], "files_checked": N}`.
+    /// `{"schema_version": 1, "findings": [...], "files_checked": N, "not_judged": [...]}`.
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,

@@ -48,6 +48,17 @@ pub fn render(w: &mut impl io::Write, report: &LintReport) -> io::Result<()> {
             plural(warnings, "warning", "warnings"),
         )?;
     }
+    if !report.not_judged.is_empty() {
+        let mut engines: Vec<&str> = report.not_judged.iter().map(|n| n.engine).collect();
+        engines.sort_unstable();
+        engines.dedup();
+        writeln!(
+            w,
+            "{DIM}{} written for {} left out: the rules are PostgreSQL's (name a file to lint it anyway){DIM:#}",
+            plural(report.not_judged.len(), "SQL migration", "SQL migrations"),
+            engines.join(", ")
+        )?;
+    }
     Ok(())
 }
 
