@@ -261,15 +261,19 @@ fn sql_for_other_engines_is_left_out_of_a_folder_and_reported() {
     )
     .unwrap();
 
-    let out = new_service()
-        .current_dir(dir.path())
-        .args(["migrations", "lint", "migrations", "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let lint_json = |args: &[&str], code: i32| -> serde_json::Value {
+        let out = new_service()
+            .current_dir(dir.path())
+            .args(["migrations", "lint", "--format", "json"])
+            .args(args)
+            .assert()
+            .code(code)
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let json = lint_json(&["migrations"], 0);
     assert_eq!(json["files_checked"], 1);
     let left_out: Vec<String> = json["not_judged"]
         .as_array()
@@ -300,17 +304,10 @@ fn sql_for_other_engines_is_left_out_of_a_folder_and_reported() {
             "2 SQL migrations written for MySQL, SQLite left out",
         ));
 
-    let out = new_service()
-        .current_dir(dir.path())
-        .args(["migrations", "lint", "migrations"])
-        .arg("migrations/0002_drop_email.mysql.up.sql")
-        .args(["--format", "json"])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let json = lint_json(
+        &["migrations", "migrations/0002_drop_email.mysql.up.sql"],
+        1,
+    );
     assert_eq!(json["files_checked"], 2, "the named file is linted");
     assert_eq!(json["findings"][0]["rule"], "drop-column");
     assert_eq!(json["not_judged"].as_array().unwrap().len(), 1);
