@@ -310,7 +310,7 @@ fn read_at(dir: &rustix::fd::OwnedFd, name: &str, path: &Path, limit: u64) -> Fi
         Err(_) => return read_one(path, limit),
     };
     match file.metadata() {
-        Ok(meta) => match unreadable(&meta, limit) {
+        Ok(meta) => match skip_reason(&meta, limit) {
             Some(skip) => FileState::Skipped(skip),
             None => read_contents(file, meta.len() as usize),
         },
@@ -330,7 +330,7 @@ fn read_one(path: &Path, limit: u64) -> FileState {
         }
         Err(e) => return FileState::Unreadable(e.to_string()),
     };
-    if let Some(skip) = unreadable(&meta, limit) {
+    if let Some(skip) = skip_reason(&meta, limit) {
         return FileState::Skipped(skip);
     }
     match std::fs::File::open(path) {
@@ -340,7 +340,7 @@ fn read_one(path: &Path, limit: u64) -> FileState {
 }
 
 /// Why a file with this metadata (not followed through a symlink) is not read, if it is not.
-fn unreadable(meta: &std::fs::Metadata, limit: u64) -> Option<SkipReason> {
+fn skip_reason(meta: &std::fs::Metadata, limit: u64) -> Option<SkipReason> {
     if meta.file_type().is_symlink() {
         Some(SkipReason::Symlink)
     } else if !meta.is_file() {
