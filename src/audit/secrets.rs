@@ -1109,6 +1109,12 @@ pub fn looks_secret(value: &str) -> bool {
     if v.contains(char::is_whitespace) {
         return false; // prose, or a command
     }
+    // Mostly letters beyond ASCII: text in a language written without spaces (a Japanese,
+    // Chinese or Thai translation of "copy the token"), not a generated key.
+    let chars = v.chars().count();
+    if v.chars().filter(|c| !c.is_ascii()).count() * 2 > chars {
+        return false;
+    }
     let lower = v.to_ascii_lowercase();
     if PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m)) {
         return false;
@@ -1650,6 +1656,7 @@ mod tests {
             "const jwtSecret = process.env.JWT_SECRET || 'Kq8vZ2mLx7Rt4';\n".to_string(),
             "<password>Kq8vZ2mLx7Rt4</password>\n".to_string(),
             "DISPATCH_ENCRYPTION_KEY = \"NJHDWDJ3PbHT8h\"\n".to_string(),
+            "db_password: str = \"Tr0ub4dor&3xqé\"\n".to_string(),
         ] {
             let profile = Profile {
                 xml: real.starts_with('<'),
@@ -1679,6 +1686,10 @@ mod tests {
             "fields = [\"auth_token\", \"token_last_4\"]\n",
             "MUTATIONS = {\"CreateToken\": {\"token\", \"refreshToken\", \"csrfToken\"}}\n",
             "DATABASE_CREDENTIALS = \"dispatch:dispatch\"\n",
+            // Translations of "copy and paste the token from the email".
+            "  \"token\": \"メールからトークンをコピーして貼り付ける\",\n",
+            "  \"token\": \"คัดลอกและวางโทเค็นจากอีเมล\",\n",
+            "  \"token\": \"从电子邮件中复制并粘贴令牌\",\n",
         ] {
             assert!(code(quiet).is_empty(), "{quiet}: {:?}", code(quiet));
         }
