@@ -9,6 +9,7 @@ use crate::audit::source::routes::{Route, RouteMap};
 use crate::audit::source::{find_dependency, re};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
+use crate::repo::database::Engine;
 use crate::repo::stack::Framework;
 use crate::rx::WordGroups;
 
@@ -37,8 +38,9 @@ crate::declare_check! {
     /// alone sends requests to a broken instance.
     ///
     /// ## How to fix
-    /// Add `GET /readyz` that runs `SELECT 1` with a short timeout and answers 503 naming the
-    /// failing dependency; point the orchestrator's readiness probe at it.
+    /// Add `GET /readyz` that runs `SELECT 1` (a `ping` command for MongoDB) with a short
+    /// timeout and answers 503 naming the failing dependency; point the orchestrator's
+    /// readiness probe at it.
     OpsReadinessChecksDeps, "ops.readiness-checks-deps", check
 }
 
@@ -111,22 +113,33 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
             "does not check the database"
         };
         return Outcome::fail(format!(
-            "readiness endpoint {} {what}; run `SELECT 1` with a short timeout and answer 503 when it fails",
-            describe(map, r)
+            "readiness endpoint {} {what}; run {} with a short timeout and answer 503 when it fails",
+            describe(map, r),
+            probe(db.engine)
         ))
         .at(path, r.line);
     }
     let out = Outcome::fail(format!(
-        "no readiness endpoint checks the database ({}){}; add GET /readyz that runs `SELECT 1` with a short timeout and answers 503 when it fails",
+        "no readiness endpoint checks the database ({}){}; add GET /readyz that runs {} with a short timeout and answers 503 when it fails",
         db.engine.name(),
         match health.first() {
             Some(r) => format!(", and the liveness endpoint {} does not", describe(map, r)),
             None => String::new(),
-        }
+        },
+        probe(db.engine)
     ));
     match health.first() {
         Some(r) => out.at(map.path_of(r), r.line),
         None => out,
+    }
+}
+
+/// The cheapest round trip to the engine, for the fix.
+fn probe(engine: Engine) -> &'static str {
+    match engine {
+        Engine::MongoDb => "a `ping` command (`db.command({ping: 1})`)",
+        Engine::Oracle => "`SELECT 1 FROM DUAL`",
+        _ => "`SELECT 1`",
     }
 }
 
