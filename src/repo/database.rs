@@ -1,7 +1,8 @@
 //! Which database the service uses, read from declared dependencies and configuration.
 //!
 //! Evidence is structural: a driver in the main language's manifests (psycopg, pg, pgx,
-//! sqlx's postgres feature, org.postgresql), Django's `ENGINE`, Prisma's `provider`, a Spring
+//! sqlx's postgres feature, org.postgresql; for Go only modules required directly, not
+//! `// indirect`), Django's `ENGINE`, Prisma's `provider`, GORM v1's dialect import, a Spring
 //! datasource URL. Several engines can appear; the first in order of strength is reported.
 
 use std::sync::LazyLock;
@@ -169,6 +170,12 @@ static PRISMA_PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
     crate::rx::re(r#"provider\s*=\s*"(postgresql|mysql|sqlite|sqlserver|mongodb|cockroachdb)""#)
 });
 
+/// GORM v1's dialect packages, which bring every driver in as an indirect requirement: the
+/// import says which one the service uses.
+static GORM_DIALECT: LazyLock<Regex> = LazyLock::new(|| {
+    crate::rx::re(r#""github\.com/jinzhu/gorm/dialects/(postgres|mysql|sqlite|mssql)""#)
+});
+
 static JDBC_URL: LazyLock<Regex> =
     LazyLock::new(|| crate::rx::re(r"jdbc:(postgresql|mysql|mariadb|sqlserver|oracle|sqlite):"));
 
@@ -201,6 +208,11 @@ pub(crate) fn detect(repo: &Repo) -> Option<Database> {
             DJANGO_ENGINE
                 .find(text)
                 .and_then(|m| engine_word(m.as_str()))
+        } else if stack.language == Some(Language::Go)
+            && name.ends_with(".go")
+            && text.contains("gorm/dialects/")
+        {
+            GORM_DIALECT.captures(text).and_then(|c| engine_word(&c[1]))
         } else if stack.language == Some(Language::Rust) && name == "Cargo.toml" {
             ["postgres", "mysql", "sqlite"]
                 .into_iter()
@@ -232,7 +244,7 @@ fn engine_word(word: &str) -> Option<Engine> {
         Some(Engine::Postgres)
     } else if w.contains("mysql") || w.contains("mariadb") {
         Some(Engine::MySql)
-    } else if w.contains("sqlserver") {
+    } else if w.contains("sqlserver") || w == "mssql" {
         Some(Engine::SqlServer)
     } else if w.contains("oracle") {
         Some(Engine::Oracle)
@@ -242,5 +254,50 @@ fn engine_word(word: &str) -> Option<Engine> {
         Some(Engine::MongoDb)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::repo::GitFacts;
+
+    fn engine_of(files: &[(&str, &str)]) -> Option<Engine> {
+        let files = files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect();
+        Repo::from_files(Path::new("/r"), GitFacts::default(), files)
+            .database()
+            .map(|d| d.engine)
+    }
+
+    #[test]
+    fn go_drivers_count_when_required_directly_or_imported_through_a_gorm_dialect() {
+        // GORM v1 requires every driver, each marked indirect; the dialect import decides.
+        let gorm_v1 = concat!(
+            "module example.com/blog\n\ngo 1.20\n\nrequire (\n",
+            "\tgithub.com/gin-gonic/gin v1.9.1\n\tgithub.com/jinzhu/gorm v1.9.16\n",
+            "\tgithub.com/lib/pq v1.10.0 // indirect\n",
+            "\tgithub.com/mattn/go-sqlite3 v1.14.15 // indirect\n)\n"
+        );
+        let dialect = "package common\n\nimport (\n\t\"github.com/jinzhu/gorm\"\n\t_ \"github.com/jinzhu/gorm/dialects/sqlite\"\n)\n";
+        assert_eq!(
+            engine_of(&[("go.mod", gorm_v1), ("common/database.go", dialect)]),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            engine_of(&[("go.mod", gorm_v1), ("main.go", "package main\n")]),
+            None,
+            "a driver only a dependency requires is not the service's"
+        );
+        let direct = "module example.com/svc\n\nrequire github.com/lib/pq v1.10.0\n";
+        assert_eq!(
+            engine_of(&[("go.mod", direct), ("main.go", "package main\n")]),
+            Some(Engine::Postgres)
+        );
     }
 }

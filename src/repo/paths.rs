@@ -28,6 +28,21 @@ pub fn is_vendored(rel: &str) -> bool {
     })
 }
 
+/// Whether a service-relative path lives in an examples folder (`examples/`, `_example/`):
+/// code that shows how to use the project, whose manifests declare what the example needs
+/// (a MongoDB store beside a service on bbolt), not what the service runs on. Go's tooling
+/// skips `_`-prefixed folders for the same reason.
+pub fn is_example(rel: &str) -> bool {
+    let (dirs, _) = rel.rsplit_once('/').unwrap_or(("", rel));
+    !dirs.is_empty()
+        && segments(dirs).any(|part| {
+            matches!(
+                part.strip_prefix(b"_").unwrap_or(part),
+                b"example" | b"examples"
+            )
+        })
+}
+
 /// Whether a service-relative path is a test file or lives in a test directory.
 pub fn is_test_path(rel: &str) -> bool {
     const TEST_DIRS: &[&[u8]] = &[
@@ -84,6 +99,25 @@ pub fn is_test_path(rel: &str) -> bool {
 mod tests {
     use super::*;
     use crate::repo::{File, FileState};
+
+    #[test]
+    fn example_folders_are_recognised() {
+        for p in [
+            "backend/_example/memory_store/go.mod",
+            "examples/basic/package.json",
+            "example/main.py",
+        ] {
+            assert!(is_example(p), "{p}");
+        }
+        for p in [
+            "example.py",
+            "src/examples.rs",
+            "counterexample/go.mod",
+            "app/main.go",
+        ] {
+            assert!(!is_example(p), "{p}");
+        }
+    }
 
     #[test]
     fn test_paths_are_recognised_per_language() {

@@ -143,8 +143,8 @@ pub(crate) fn detect(repo: &Repo) -> Stack {
     for file in repo.service_files() {
         let rel = &file.path[prefix_len..];
         // Tests and their harnesses (an end-to-end suite's own package.json, a mock server)
-        // say nothing about the language the service is written in.
-        if file.is_vendored() || file.is_test() {
+        // and examples say nothing about what the service is written in or runs on.
+        if file.is_vendored() || file.is_test() || super::paths::is_example(rel) {
             continue;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -301,9 +301,32 @@ pub fn manifest_dependencies(file_name: &str, text: &str) -> BTreeSet<String> {
             }
         }
         "go.mod" => {
+            // The modules the service requires itself: `require` lines and blocks, not
+            // `replace`/`exclude`, and not `// indirect` ones (needed only by a dependency).
+            let mut in_require = false;
             for line in text.lines() {
-                let line = line.trim().trim_start_matches("require").trim();
-                if let Some(module) = line.split_whitespace().next()
+                let (code, comment) = line.split_once("//").unwrap_or((line, ""));
+                let code = code.trim();
+                let entry = if in_require {
+                    if code.starts_with(')') {
+                        in_require = false;
+                        continue;
+                    }
+                    code
+                } else if let Some(rest) = code.strip_prefix("require") {
+                    let rest = rest.trim();
+                    if rest.starts_with('(') {
+                        in_require = true;
+                        continue;
+                    }
+                    rest
+                } else {
+                    continue;
+                };
+                if comment.trim() == "indirect" {
+                    continue;
+                }
+                if let Some(module) = entry.split_whitespace().next()
                     && module.contains('.')
                     && module.contains('/')
                 {
@@ -416,6 +439,24 @@ mod tests {
             "module x\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.9.1\n)\n",
         );
         assert!(deps.contains("github.com/gin-gonic/gin"), "{deps:?}");
+        let deps = manifest_dependencies(
+            "go.mod",
+            concat!(
+                "module example.com/svc\n\ngo 1.23\n\n",
+                "require github.com/go-chi/chi/v5 v5.1.0\n",
+                "require (\n\tgithub.com/jackc/pgx/v5 v5.7.1\n",
+                "\tgo.mongodb.org/mongo-driver v1.17.9 // indirect\n)\n",
+                "replace github.com/lib/pq => ../pq\n",
+                "exclude (\n\tgithub.com/go-sql-driver/mysql v1.5.0\n)\n",
+            ),
+        );
+        let mut found: Vec<&str> = deps.iter().map(String::as_str).collect();
+        found.sort_unstable();
+        assert_eq!(
+            found,
+            ["github.com/go-chi/chi/v5", "github.com/jackc/pgx/v5"],
+            "required directly, not indirect, replaced or excluded"
+        );
     }
 
     fn stack_of(files: &[(&str, &str)]) -> Stack {
