@@ -1110,9 +1110,13 @@ pub fn looks_secret(value: &str) -> bool {
         return false; // prose, or a command
     }
     // Mostly letters beyond ASCII: text in a language written without spaces (a Japanese,
-    // Chinese or Thai translation of "copy the token"), not a generated key.
+    // Chinese or Thai translation of "copy the token"), not a generated key. Letters alone, in
+    // any script, are words (`Contraseña`, `Espial-API-Schlüssel`), as ASCII ones are below.
     let chars = v.chars().count();
-    if v.chars().filter(|c| !c.is_ascii()).count() * 2 > chars {
+    let words = v
+        .split(['-', '_'])
+        .all(|w| !w.is_empty() && w.chars().all(char::is_alphabetic));
+    if v.chars().filter(|c| !c.is_ascii()).count() * 2 > chars || words {
         return false;
     }
     let lower = v.to_ascii_lowercase();
@@ -1690,6 +1694,9 @@ mod tests {
             "  \"token\": \"メールからトークンをコピーして貼り付ける\",\n",
             "  \"token\": \"คัดลอกและวางโทเค็นจากอีเมล\",\n",
             "  \"token\": \"从电子邮件中复制并粘贴令牌\",\n",
+            "  \"password\": \"Contraseña\",\n",
+            "  \"user-password\": \"Användarlösenord\",\n",
+            "  \"form.integration.espial_api_key\": \"Espial-API-Schlüssel\",\n",
         ] {
             assert!(code(quiet).is_empty(), "{quiet}: {:?}", code(quiet));
         }
