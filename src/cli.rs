@@ -35,6 +35,9 @@ pub enum Command {
     /// Scaffold a new service: app, tests against a real database, CI, deploy and repo hygiene.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
+    /// Add to a repository made by `init`: `add service NAME` in a monorepo.
+    #[command(subcommand)]
+    Add(AddCommand),
     /// Check a repository against the backend A-to-Z checklist.
     #[command(after_help = AUDIT_EXAMPLES)]
     Audit(AuditArgs),
@@ -78,6 +81,8 @@ Examples:
   new-service init demo --output /tmp/demo --no-git --dry-run --yes
   new-service init demo --template ./my-templates/fastapi --yes
   new-service init billing-api --yes --github acme/billing-api --private
+  new-service init shop --layout monorepo --yes              services/api + services/backoffice
+  new-service init shop --layout monorepo --services api,billing,backoffice --yes
 
 Values come from --set, then --answers, then a prompt (only on a terminal without --yes), then
 the template's default, so CI never waits on a prompt. A failed init leaves nothing behind.
@@ -114,6 +119,15 @@ pub struct InitArgs {
     #[arg(long, value_name = "DIR")]
     pub template: Option<PathBuf>,
 
+    /// One service at the root, or a monorepo: services under services/ sharing one models
+    /// package, one lockfile and one database.
+    #[arg(long, value_enum, default_value = "service")]
+    pub layout: LayoutArg,
+
+    /// The monorepo's services, NAME or NAME:STACK, comma-separated [default: api,backoffice].
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', requires = "layout")]
+    pub services: Option<Vec<String>>,
+
     /// Do not create a git repository and initial commit.
     #[arg(long)]
     pub no_git: bool,
@@ -133,6 +147,65 @@ pub struct InitArgs {
     /// Make the GitHub repository private (with --github).
     #[arg(long, requires = "github")]
     pub private: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    /// Add a service to a monorepo made by `init --layout monorepo`.
+    ///
+    /// Renders services/NAME and registers it in the workspace, the lockfile, the CI path
+    /// filters, jobs and gate, Dependabot, CODEOWNERS and .new-service.yaml. All or nothing:
+    /// a failure leaves the repository exactly as it was.
+    #[command(after_help = ADD_EXAMPLES)]
+    Service(AddServiceArgs),
+}
+
+const ADD_EXAMPLES: &str = "\
+Examples:
+  new-service add service billing
+  new-service add service billing --dry-run          list what would be written or changed
+  new-service add service admin --stack backoffice
+  new-service add service billing --path ../shop --set description='Invoices and payments'
+
+Files the template changes (the CI workflow, CODEOWNERS, ...) are merged with your own edits:
+a change of yours is kept; where both touch the same lines, nothing is written and the files
+are named. The work tree must be clean, so `git diff` shows exactly what was added.";
+
+#[derive(Debug, Args)]
+pub struct AddServiceArgs {
+    /// The service's name: lower-case letters, digits and dashes (e.g. billing).
+    pub name: String,
+
+    /// Embedded template of the service [default: fastapi; backoffice for a service named
+    /// backoffice].
+    #[arg(long)]
+    pub stack: Option<String>,
+
+    /// Answer one of the stack's questions for this service: KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// The monorepo (any folder inside it) [default: .].
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub path: PathBuf,
+
+    /// List the files that would be written or changed; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Run on a work tree with uncommitted changes.
+    #[arg(long)]
+    pub allow_dirty: bool,
+}
+
+/// How the repository is organised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// One service at the repository root.
+    Service,
+    /// Several services in one repository (services/NAME), the DB models defined once in
+    /// packages/PACKAGE_models, CI split per service behind one gate job.
+    Monorepo,
 }
 
 const GITHUB_HELP: &str = "\

@@ -65,3 +65,8 @@ pub fn init_and_commit(dir: &Path, message: &str) -> Result<String, GitError> {
     run(dir, &args)?;
     run(dir, &["rev-parse", "--short", "HEAD"])
 }
+
+/// Whether the work tree at `dir` has no uncommitted changes (untracked files included).
+pub fn is_clean(dir: &Path) -> Result<bool, GitError> {
+    Ok(run(dir, &["status", "--porcelain", "--untracked-files=normal"])?.is_empty())
+}

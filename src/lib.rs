@@ -4,6 +4,8 @@
 //! The crate map, in the direction data flows (CLI → feature → result; nothing here prints):
 //! - [`template`]: template manifests, answers to placeholders, rendering a file tree;
 //! - [`init`]: `new-service init` — stage the rendered tree, commit it, move it into place;
+//! - [`add`]: `new-service add service` — one more service in a monorepo made by `init`;
+//! - [`write`]: writing a plan into an existing folder, all or nothing;
 //! - [`git`]: the few git operations we need, through the user's own `git`;
 //! - [`github`]: the GitHub client, branch protection, Actions secrets, `init --github`, and
 //!   the remote audit checks;
@@ -16,6 +18,7 @@
 //! The binary (`src/main.rs`, `src/cli.rs`) owns the terminal: prompts, output and exit codes.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod add;
 pub mod audit;
 pub mod git;
 pub mod github;
@@ -25,3 +28,4 @@ pub mod repo;
 pub mod report;
 pub mod rx;
 pub mod template;
+pub mod write;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory as _, Parser as _};
 
-use cli::{Cli, Command, GithubCommand};
+use cli::{AddCommand, Cli, Command, GithubCommand};
 
 fn main() -> ExitCode {
     tune_allocator();
@@ -30,6 +30,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Init(args) => commands::init::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Add(AddCommand::Service(args)) => {
+            commands::add::service(args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Audit(args) => commands::audit::run(args),
         Command::Explain { id, checklist } => commands::audit::explain(&id, &checklist),
         Command::Checks { checklist, schema } => commands::audit::list(&checklist, schema),

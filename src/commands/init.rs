@@ -5,14 +5,24 @@ use std::io::{IsTerminal as _, Write as _};
 use new_service::github;
 use new_service::init::{self, GitOutcome, InitOptions, InitOutcome};
 
-use super::{BOLD, DIM, GREEN};
-use crate::cli::InitArgs;
+use super::{BOLD, DIM, GREEN, RED};
+use crate::cli::{InitArgs, LayoutArg};
 use crate::prompt;
 
 pub fn stacks() -> anyhow::Result<()> {
     let mut out = anstream::stdout();
-    for (name, description) in new_service::template::embedded_stacks() {
-        writeln!(out, "{BOLD}{name:<12}{BOLD:#} {description}")?;
+    let mut broken = 0;
+    for (name, loaded) in new_service::template::embedded_stacks() {
+        match loaded {
+            Ok(description) => writeln!(out, "{BOLD}{name:<12}{BOLD:#} {description}")?,
+            Err(e) => {
+                broken += 1;
+                writeln!(out, "{BOLD}{name:<12}{BOLD:#} {RED}broken{RED:#}: {e}")?;
+            }
+        }
+    }
+    if broken > 0 {
+        anyhow::bail!("{broken} embedded stack(s) cannot be loaded; please report this bug");
     }
     Ok(())
 }
@@ -36,6 +46,11 @@ pub fn run(args: InitArgs) -> anyhow::Result<()> {
         set: args.set,
         answers_file: args.answers,
         template_dir: args.template,
+        layout: match args.layout {
+            LayoutArg::Service => init::Layout::Service,
+            LayoutArg::Monorepo => init::Layout::Monorepo,
+        },
+        services: args.services,
         git: !args.no_git,
         force: args.force,
         dry_run: args.dry_run,
@@ -115,6 +130,12 @@ fn print_dry_run(outcome: &InitOutcome) -> std::io::Result<()> {
         outcome.plan.files.len(),
         init::ANSWERS_FILE,
     )?;
+    for (name, stack) in &outcome.services {
+        writeln!(
+            out,
+            "  service {BOLD}{name}{BOLD:#} ({stack}) in services/{name}/"
+        )?;
+    }
     let mut previous: Vec<&str> = Vec::new();
     for file in &outcome.plan.files {
         let parts: Vec<&str> = file.path.split('/').collect();
@@ -152,15 +173,27 @@ fn print_created(outcome: &InitOutcome) -> std::io::Result<()> {
         outcome.plan.files.len() + 1,
         outcome.elapsed.as_millis(),
     )?;
+    for (name, stack) in &outcome.services {
+        writeln!(out, "{DIM}  services/{name}: {stack}{DIM:#}")?;
+    }
     match &outcome.git {
-        GitOutcome::Committed { commit } => writeln!(
+        GitOutcome::Committed { commit, inside } => {
+            writeln!(
+                out,
+                "{DIM}git: initialised on branch main, initial commit {commit}{DIM:#}"
+            )?;
+            if let Some(top) = inside {
+                writeln!(
+                    out,
+                    "{DIM}git: it has its own repository inside {} (that one sees it as an untracked folder){DIM:#}",
+                    top.display()
+                )?;
+            }
+        }
+        GitOutcome::ExistingRepository => writeln!(
             out,
-            "{DIM}git: initialised on branch main, initial commit {commit}{DIM:#}"
-        )?,
-        GitOutcome::InsideRepository { top } => writeln!(
-            out,
-            "{DIM}git: inside the existing repository {}; files left for you to commit{DIM:#}",
-            top.display()
+            "{DIM}git: {} already is a repository; the files are left for you to commit{DIM:#}",
+            outcome.target.display()
         )?,
         GitOutcome::Skipped => writeln!(out, "{DIM}git: skipped (--no-git){DIM:#}")?,
     }

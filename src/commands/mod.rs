@@ -1,5 +1,6 @@
 //! What each subcommand does on the terminal. The work itself is in the library.
 
+pub mod add;
 pub mod audit;
 pub mod github;
 pub mod init;

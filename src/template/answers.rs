@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::TemplateError;
-use super::manifest::{DefaultValue, Manifest, Placeholder, PlaceholderKind};
+use super::manifest::{DefaultValue, Placeholder, PlaceholderKind};
 use super::render::Renderer;
 
 /// A typed answer.
@@ -47,12 +47,34 @@ pub type Answers = IndexMap<String, Value>;
 #[derive(Debug, Default, Clone)]
 pub struct Supplied {
     values: IndexMap<String, (Value, String)>,
+    /// Keys whose value comes from a record of an earlier `init` without having been given
+    /// explicitly there: such a value is used only if it is not what its default derived from
+    /// the other recorded answers (so `--set project_name=x` re-derives `package_name`).
+    recorded: IndexMap<String, Value>,
+    weak: Vec<String>,
+}
+
+/// Resolved answers, and which of them were given rather than defaulted.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    pub values: Answers,
+    /// Keys given explicitly (`--set`, NAME, an answers file, a prompt answered with something
+    /// else than the default); recorded so a later regeneration derives the others again.
+    pub explicit: Vec<String>,
 }
 
 impl Supplied {
     /// Adds a value; `source` says where it came from in error messages.
     pub fn insert(&mut self, key: &str, value: Value, source: impl Into<String>) {
+        self.weak.retain(|k| k != key);
         self.values.insert(key.to_string(), (value, source.into()));
+    }
+
+    /// Keeps only the values of placeholders the template asks.
+    pub fn retain_known(mut self, template: &super::Template) -> Self {
+        self.values
+            .retain(|k, _| template.placeholders.contains_key(k.as_str()));
+        self
     }
 
     /// Parses one `--set KEY=VALUE`.
@@ -81,10 +103,24 @@ impl Supplied {
         };
         let doc: serde_json::Value =
             serde_saphyr::from_str(&text).map_err(|e| bad(yaml_error_message(&e)))?;
+        // A record of an earlier `init` lists which answers were explicit; the others are
+        // used only where they are not simply derived (see `weak`).
+        let mut explicit: Option<Vec<String>> = None;
+        let mut is_record = false;
         let map = match doc {
             serde_json::Value::Null => return Ok(()),
             serde_json::Value::Object(mut map) => match map.remove("answers") {
-                Some(serde_json::Value::Object(inner)) if map.contains_key("template") => inner,
+                Some(serde_json::Value::Object(inner)) if map.contains_key("template") => {
+                    is_record = true;
+                    if let Some(serde_json::Value::Array(keys)) = map.get("explicit") {
+                        explicit = Some(
+                            keys.iter()
+                                .filter_map(|k| k.as_str().map(str::to_string))
+                                .collect(),
+                        );
+                    }
+                    inner
+                }
                 Some(other) => {
                     map.insert("answers".into(), other);
                     map
@@ -110,9 +146,16 @@ impl Supplied {
                     )));
                 }
             };
+            if is_record {
+                self.recorded.insert(key.clone(), value.clone());
+            }
             // --set wins over the file, whatever order the flags came in.
             if !self.values.contains_key(&key) {
                 self.insert(&key, value, source.clone());
+                let named = explicit.as_ref().is_some_and(|e| e.contains(&key));
+                if is_record && !named {
+                    self.weak.push(key);
+                }
             }
         }
         Ok(())
@@ -156,55 +199,76 @@ pub trait Prompter {
 
 /// Resolves every placeholder in declaration order.
 pub fn resolve(
-    manifest: &Manifest,
+    placeholders: &IndexMap<String, Placeholder>,
     supplied: &Supplied,
     renderer: &Renderer,
     mut prompter: Option<&mut dyn Prompter>,
-) -> Result<Answers, TemplateError> {
+) -> Result<Resolved, TemplateError> {
     if let Some(unknown) = supplied
         .keys()
-        .find(|k| !manifest.placeholders.contains_key(k.as_str()))
+        .find(|k| !placeholders.contains_key(k.as_str()))
     {
         let source = supplied
             .get(unknown)
             .map(|(_, s)| s.as_str())
             .unwrap_or("--set");
-        return Err(TemplateError::UnknownPlaceholder {
-            key: unknown.clone(),
-            origin: source.to_string(),
-            known: manifest
-                .placeholders
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
+        // A record of another template may carry answers this one does not ask: not an error.
+        if !supplied.weak.contains(unknown) && !supplied.recorded.contains_key(unknown) {
+            return Err(TemplateError::UnknownPlaceholder {
+                key: unknown.clone(),
+                origin: source.to_string(),
+                known: placeholders.keys().cloned().collect::<Vec<_>>().join(", "),
+            });
+        }
     }
-    let mut answers = Answers::new();
-    for placeholder in manifest.placeholders.values() {
-        let default = default_for(placeholder, &answers, renderer)?;
-        let value = if let Some((raw, source)) = supplied.get(&placeholder.name) {
-            coerce(placeholder, raw.clone()).map_err(|message| TemplateError::InvalidAnswer {
-                key: placeholder.name.clone(),
-                origin: source.clone(),
-                message,
-            })?
+    let recorded: Answers = supplied
+        .recorded
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut resolved = Resolved::default();
+    for placeholder in placeholders.values() {
+        let default = default_for(placeholder, &resolved.values, renderer)?;
+        let mut given = supplied.get(&placeholder.name);
+        if given.is_some() && supplied.weak.contains(&placeholder.name) {
+            // Derived in the record (equal to its default there): derive it again here.
+            let derived_then = default_for(placeholder, &recorded, renderer).ok().flatten();
+            if given.map(|(v, _)| v) == derived_then.as_ref() {
+                given = None;
+            }
+        }
+        let (value, explicit) = if let Some((raw, source)) = given {
+            let value = coerce(placeholder, raw.clone()).map_err(|message| {
+                TemplateError::InvalidAnswer {
+                    key: placeholder.name.clone(),
+                    origin: source.clone(),
+                    message,
+                }
+            })?;
+            (value, true)
         } else if let Some(prompter) = prompter.as_deref_mut() {
-            ask_until_valid(prompter, placeholder, default.as_ref())?
+            let value = ask_until_valid(prompter, placeholder, default.as_ref())?;
+            let changed = Some(&value) != default.as_ref();
+            (value, changed)
         } else {
             let value = default.ok_or_else(|| TemplateError::MissingAnswer {
                 key: placeholder.name.clone(),
                 prompt: placeholder.prompt.clone(),
             })?;
-            coerce(placeholder, value).map_err(|message| TemplateError::InvalidAnswer {
-                key: placeholder.name.clone(),
-                origin: "the template's default".into(),
-                message,
-            })?
+            let value =
+                coerce(placeholder, value).map_err(|message| TemplateError::InvalidAnswer {
+                    key: placeholder.name.clone(),
+                    origin: "the template's default".into(),
+                    message,
+                })?;
+            (value, false)
         };
-        answers.insert(placeholder.name.clone(), value);
+        if explicit {
+            resolved.explicit.push(placeholder.name.clone());
+        }
+        resolved.values.insert(placeholder.name.clone(), value);
     }
-    Ok(answers)
+    Ok(resolved)
 }
 
 fn ask_until_valid(
@@ -282,6 +346,7 @@ pub fn coerce(placeholder: &Placeholder, value: Value) -> Result<Value, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::Manifest;
 
     fn manifest() -> Manifest {
         Manifest::parse(
@@ -327,12 +392,13 @@ default = "3.12"
     #[test]
     fn defaults_are_rendered_from_earlier_answers() {
         let answers = resolve(
-            &manifest(),
+            &manifest().placeholders,
             &supplied(&["project_name=billing-api"]),
             &Renderer::new(),
             None,
         )
-        .unwrap();
+        .unwrap()
+        .values;
         assert_eq!(answers["package_name"], Value::String("billing_api".into()));
         assert_eq!(answers["docker"], Value::Bool(true));
     }
@@ -340,12 +406,13 @@ default = "3.12"
     #[test]
     fn set_values_are_typed_by_their_placeholder() {
         let answers = resolve(
-            &manifest(),
+            &manifest().placeholders,
             &supplied(&["project_name=x1", "docker=no", "python=3.11"]),
             &Renderer::new(),
             None,
         )
-        .unwrap();
+        .unwrap()
+        .values;
         assert_eq!(answers["docker"], Value::Bool(false));
         assert_eq!(answers["python"], Value::String("3.11".into()));
     }
@@ -353,7 +420,7 @@ default = "3.12"
     #[test]
     fn an_unknown_set_key_is_refused_and_the_known_ones_listed() {
         let err = resolve(
-            &manifest(),
+            &manifest().placeholders,
             &supplied(&["project_name=x1", "pyhton=3.11"]),
             &Renderer::new(),
             None,
@@ -367,7 +434,7 @@ default = "3.12"
     #[test]
     fn a_value_failing_the_regex_is_refused() {
         let err = resolve(
-            &manifest(),
+            &manifest().placeholders,
             &supplied(&["project_name=Bad_Name"]),
             &Renderer::new(),
             None,
@@ -381,7 +448,7 @@ default = "3.12"
     #[test]
     fn a_choice_outside_the_list_is_refused() {
         let err = resolve(
-            &manifest(),
+            &manifest().placeholders,
             &supplied(&["project_name=ok", "python=2.7"]),
             &Renderer::new(),
             None,
@@ -424,7 +491,14 @@ default = "3.12"
             ],
             vec![],
         );
-        let answers = resolve(&m, &Supplied::default(), &Renderer::new(), Some(&mut p)).unwrap();
+        let answers = resolve(
+            &m.placeholders,
+            &Supplied::default(),
+            &Renderer::new(),
+            Some(&mut p),
+        )
+        .unwrap()
+        .values;
         assert_eq!(answers["project_name"], Value::String("good".into()));
         assert_eq!(answers["docker"], Value::Bool(true));
         assert!(p.1[1].as_deref().unwrap().contains("Bad"));

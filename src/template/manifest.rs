@@ -1,10 +1,12 @@
-//! The template manifest (`template.toml`): what a template asks, which files it writes when,
-//! and the constants a stack hands to the shared process files.
+//! The manifests of a template's parts: a stack's `template.toml` and a layer's `layer.toml`.
 //!
 //! Modelled on cargo-generate's `cargo-generate.toml`: placeholders with a type, prompt, help,
 //! default and validation regex, plus `[[conditional]]` blocks that include or exclude files
-//! according to the answers. Everything is checked when the manifest is loaded, so a broken
-//! template fails before any answer is asked or any file is written.
+//! according to the answers. A stack also lists the layers it is built from and what it
+//! provides to them (`make test`, a setup action, a port); a layer says when it applies, where
+//! it renders in a workspace, what it requires and which slots of its files the stack fills.
+//! Everything is checked when the manifest is loaded, so a broken template fails before any
+//! answer is asked or any file is written.
 
 use indexmap::IndexMap;
 use regex::Regex;
@@ -12,10 +14,12 @@ use serde::Deserialize;
 
 use super::TemplateError;
 
-/// File name of the manifest inside a template directory.
+/// File name of a stack's manifest inside its directory.
 pub const MANIFEST_FILE: &str = "template.toml";
+/// File name of a layer's manifest inside its directory.
+pub const LAYER_FILE: &str = "layer.toml";
 
-/// The parsed and validated `template.toml`.
+/// The parsed and validated `template.toml` of a stack.
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub template: TemplateMeta,
@@ -33,13 +37,70 @@ pub struct TemplateMeta {
     pub version: String,
     #[serde(default)]
     pub description: String,
-    /// Also render the process files shared by every stack (`template/_shared`).
+    /// The layers this stack is built from, in order (`template/layers/NAME`).
     #[serde(default)]
-    pub shared: bool,
+    pub layers: Vec<String>,
+    /// Capabilities the stack offers its layers (`make-test`, `setup-action`, `http`, ...).
+    #[serde(default)]
+    pub provides: Vec<String>,
+    /// Capabilities the stack needs from its layers (`models-package`, ...).
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Output paths of layer files this stack writes instead (an explicit replacement; any
+    /// other path written twice is an error).
+    #[serde(default)]
+    pub replaces: Vec<String>,
     /// Handlebars text printed after a successful `init`.
     #[serde(default)]
     pub next_steps: String,
     /// Globs of output paths written with the executable bit (embedded files carry no modes).
+    #[serde(default)]
+    pub executable: Vec<String>,
+}
+
+/// The parsed and validated `layer.toml` of a layer.
+#[derive(Debug, Clone)]
+pub struct LayerManifest {
+    pub layer: LayerMeta,
+    pub placeholders: IndexMap<String, Placeholder>,
+    pub conditionals: Vec<Conditional>,
+}
+
+/// Where a layer renders when several services share one repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Once per service, under the service's folder (its Dockerfile, its manifests).
+    #[default]
+    Service,
+    /// Once per repository, at its root (workflows, process files, the local database).
+    Root,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// A condition over the answers (`kubernetes`, `(eq layout "monorepo")`); always when absent.
+    pub when: Option<String>,
+    #[serde(default)]
+    pub scope: Scope,
+    /// Capabilities this layer needs from the stack or an earlier layer.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub provides: Vec<String>,
+    /// Slots (Handlebars partials) its files use that the stack or another layer must fill.
+    #[serde(default)]
+    pub slots: Vec<String>,
+    /// Slots its files use that may stay empty.
+    #[serde(default)]
+    pub optional_slots: Vec<String>,
+    /// Output paths of other parts' files this layer writes instead.
+    #[serde(default)]
+    pub replaces: Vec<String>,
     #[serde(default)]
     pub executable: Vec<String>,
 }
@@ -99,6 +160,16 @@ struct RawManifest {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawLayer {
+    layer: LayerMeta,
+    #[serde(default)]
+    placeholders: IndexMap<String, RawPlaceholder>,
+    #[serde(default)]
+    conditional: Vec<Conditional>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawPlaceholder {
     #[serde(rename = "type")]
     kind: String,
@@ -112,59 +183,34 @@ struct RawPlaceholder {
 }
 
 /// Names the renderer puts into the context itself; a placeholder may not shadow them.
-pub const RESERVED_NAMES: &[&str] = &["stack", "template", "new_service_version", "secret_key"];
+pub const RESERVED_NAMES: &[&str] = &[
+    "stack",
+    "template",
+    "new_service_version",
+    "secret_key",
+    "layout",
+    "monorepo",
+    "service",
+    "services",
+    "workspace",
+];
 
 /// The placeholder every template has: the service name, filled from `init NAME`.
 pub const NAME_PLACEHOLDER: &str = "project_name";
 
 impl Manifest {
-    /// Parses and validates a manifest; `origin` names it in errors.
+    /// Parses and validates a stack manifest; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self, TemplateError> {
-        let raw: RawManifest = toml::from_str(text).map_err(|e| TemplateError::Manifest {
-            path: origin.to_string(),
-            message: toml_error_message(text, &e),
-        })?;
-        let invalid = |message: String| TemplateError::Manifest {
-            path: origin.to_string(),
-            message,
-        };
-        let mut placeholders = IndexMap::new();
-        for (name, raw) in raw.placeholders {
-            if RESERVED_NAMES.contains(&name.as_str()) {
-                return Err(invalid(format!(
-                    "placeholder `{name}` shadows a name the renderer provides"
-                )));
-            }
-            if !is_identifier(&name) {
-                return Err(invalid(format!(
-                    "placeholder `{name}` must be an identifier (letters, digits, `_`)"
-                )));
-            }
-            let placeholder = Placeholder::from_raw(&name, raw).map_err(invalid)?;
-            placeholders.insert(name, placeholder);
-        }
-        match placeholders.get(NAME_PLACEHOLDER) {
-            Some(p) if p.kind == PlaceholderKind::String => {}
-            Some(_) => {
-                return Err(invalid(format!(
-                    "placeholder `{NAME_PLACEHOLDER}` must be of type string"
-                )));
-            }
-            None => {
-                return Err(invalid(format!(
-                    "every template declares the `{NAME_PLACEHOLDER}` placeholder"
-                )));
-            }
-        }
-        for pattern in raw
-            .conditional
-            .iter()
-            .flat_map(|c| c.include.iter().chain(&c.exclude))
-            .chain(&raw.template.executable)
-        {
-            globset::Glob::new(pattern)
-                .map_err(|e| invalid(format!("bad glob `{pattern}`: {e}")))?;
-        }
+        let raw: RawManifest = parse_toml(text, origin)?;
+        let placeholders = parse_placeholders(raw.placeholders, origin)?;
+        check_globs(
+            raw.conditional
+                .iter()
+                .flat_map(|c| c.include.iter().chain(&c.exclude))
+                .chain(&raw.template.executable)
+                .chain(&raw.template.replaces),
+            origin,
+        )?;
         Ok(Manifest {
             template: raw.template,
             vars: raw.vars,
@@ -172,6 +218,91 @@ impl Manifest {
             conditionals: raw.conditional,
         })
     }
+}
+
+impl LayerManifest {
+    /// Parses and validates a layer manifest; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, TemplateError> {
+        let raw: RawLayer = parse_toml(text, origin)?;
+        let placeholders = parse_placeholders(raw.placeholders, origin)?;
+        check_globs(
+            raw.conditional
+                .iter()
+                .flat_map(|c| c.include.iter().chain(&c.exclude))
+                .chain(&raw.layer.executable)
+                .chain(&raw.layer.replaces),
+            origin,
+        )?;
+        for slot in raw.layer.slots.iter().chain(&raw.layer.optional_slots) {
+            if !is_identifier(slot) {
+                return Err(TemplateError::Manifest {
+                    path: origin.to_string(),
+                    message: format!("slot `{slot}` must be an identifier (letters, digits, `_`)"),
+                });
+            }
+        }
+        Ok(LayerManifest {
+            layer: raw.layer,
+            placeholders,
+            conditionals: raw.conditional,
+        })
+    }
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    origin: &str,
+) -> Result<T, TemplateError> {
+    toml::from_str(text).map_err(|e| TemplateError::Manifest {
+        path: origin.to_string(),
+        message: toml_error_message(text, &e),
+    })
+}
+
+fn parse_placeholders(
+    raw: IndexMap<String, RawPlaceholder>,
+    origin: &str,
+) -> Result<IndexMap<String, Placeholder>, TemplateError> {
+    let invalid = |message: String| TemplateError::Manifest {
+        path: origin.to_string(),
+        message,
+    };
+    let mut placeholders = IndexMap::new();
+    for (name, raw) in raw {
+        if RESERVED_NAMES.contains(&name.as_str()) {
+            return Err(invalid(format!(
+                "placeholder `{name}` shadows a name the renderer provides"
+            )));
+        }
+        if !is_identifier(&name) {
+            return Err(invalid(format!(
+                "placeholder `{name}` must be an identifier (letters, digits, `_`)"
+            )));
+        }
+        let placeholder = Placeholder::from_raw(&name, raw).map_err(invalid)?;
+        placeholders.insert(name, placeholder);
+    }
+    if let Some(p) = placeholders.get(NAME_PLACEHOLDER)
+        && p.kind != PlaceholderKind::String
+    {
+        return Err(invalid(format!(
+            "placeholder `{NAME_PLACEHOLDER}` must be of type string"
+        )));
+    }
+    Ok(placeholders)
+}
+
+fn check_globs<'a>(
+    patterns: impl Iterator<Item = &'a String>,
+    origin: &str,
+) -> Result<(), TemplateError> {
+    for pattern in patterns {
+        globset::Glob::new(pattern).map_err(|e| TemplateError::Manifest {
+            path: origin.to_string(),
+            message: format!("bad glob `{pattern}`: {e}"),
+        })?;
+    }
+    Ok(())
 }
 
 impl Placeholder {
@@ -247,7 +378,7 @@ impl Placeholder {
     }
 }
 
-fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')

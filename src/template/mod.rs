@@ -1,14 +1,17 @@
 //! Templates: the manifest, the answers to its placeholders, and rendering a file tree.
 //!
-//! The pipeline is manifest → answers → plan → (the `init` module writes it). Each step is a
-//! pure function of the previous one, so everything that can fail does so before any file is
-//! written.
+//! The pipeline is manifests (a stack and its layers) → answers → plan → (the `init` module
+//! writes it). A plan may hold several instances of templates under output prefixes (a
+//! workspace: root files once, one instance per service), checked for conflicts across them.
+//! Each step is a pure function of the previous one, so everything that can fail does so
+//! before any file is written.
 
 pub mod answers;
 pub mod manifest;
 pub mod plan;
 pub mod render;
 pub mod source;
+pub mod workspace;
 
 use std::path::PathBuf;
 
@@ -16,7 +19,7 @@ pub use answers::{Answers, Prompter, Supplied, Value};
 pub use manifest::{Manifest, Placeholder, PlaceholderKind};
 pub use plan::{Plan, PlannedFile};
 pub use render::Renderer;
-pub use source::{Template, embedded_stacks};
+pub use source::{Part, Template, embedded_stacks};
 
 /// Everything that can go wrong between reading a template and holding a plan.
 #[derive(Debug, thiserror::Error)]
@@ -41,10 +44,15 @@ pub enum TemplateError {
     #[error("template path `{path}` refused: {reason}")]
     UnsafePath { path: String, reason: String },
     #[error(
-        "two template files both write `{path}`{}",
-        if *shared { " (a stack may not copy a shared process file; remove its copy)" } else { "" }
+        "`{path}` is written by both {first} and {second}; a part that means to replace a file lists it in `replaces`"
     )]
-    Conflict { path: String, shared: bool },
+    Conflict {
+        path: String,
+        first: String,
+        second: String,
+    },
+    #[error("template `{stack}`: {message}")]
+    Composition { stack: String, message: String },
     #[error("`--set {0}` is not KEY=VALUE")]
     BadAssignment(String),
     #[error("unknown placeholder `{key}` in {origin} (this template has: {known})")]

@@ -1,5 +1,6 @@
-//! From a template and its answers to the exact list of files to write: conditionals applied,
-//! paths rendered and checked, `.hbs` files rendered, everything else kept byte for byte.
+//! From a template and its answers to the exact list of files to write: layers chosen by their
+//! `when`, slots filled, conditionals applied, paths rendered and checked, `.hbs` files
+//! rendered, everything else kept byte for byte.
 //!
 //! A plan is pure data. Nothing touches the disk here, which is what lets `--dry-run` show the
 //! real result and lets `init` write everything into a staging directory in one go.
@@ -11,6 +12,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::TemplateError;
 use super::answers::Answers;
+use super::manifest::{Conditional, Scope};
 use super::render::Renderer;
 use super::source::Template;
 
@@ -20,18 +22,41 @@ pub const TEMPLATE_SUFFIX: &str = ".hbs";
 /// One file to write.
 #[derive(Debug, Clone)]
 pub struct PlannedFile {
-    /// Output path relative to the service root, `/`-separated, already checked to stay inside.
+    /// Output path relative to the repository root, `/`-separated, already checked to stay
+    /// inside.
     pub path: String,
     pub contents: Cow<'static, [u8]>,
     pub executable: bool,
     /// Rendered through Handlebars (as opposed to copied byte for byte).
     pub rendered: bool,
+    /// Which part wrote it: `stack fastapi`, `layer kubernetes` (for conflict messages).
+    pub origin: String,
 }
 
-/// The files a template produces for a set of answers.
-#[derive(Debug, Clone)]
+/// The files a template (or a workspace of templates) produces for a set of answers.
+#[derive(Debug, Clone, Default)]
 pub struct Plan {
     pub files: Vec<PlannedFile>,
+}
+
+impl Plan {
+    /// Adds the files of another instance; a path written twice is a conflict.
+    pub fn extend(&mut self, files: Vec<PlannedFile>) -> Result<(), TemplateError> {
+        let mut by_path: BTreeMap<String, PlannedFile> =
+            self.files.drain(..).map(|f| (f.path.clone(), f)).collect();
+        for file in files {
+            if let Some(earlier) = by_path.get(&file.path) {
+                return Err(TemplateError::Conflict {
+                    path: file.path.clone(),
+                    first: earlier.origin.clone(),
+                    second: file.origin,
+                });
+            }
+            by_path.insert(file.path.clone(), file);
+        }
+        self.files = by_path.into_values().collect();
+        Ok(())
+    }
 }
 
 /// Values the renderer adds to every context beside the answers.
@@ -39,8 +64,15 @@ pub struct Extras<'a> {
     pub secret_key: &'a str,
 }
 
-/// Builds the Handlebars context: the answers, `stack.*`, `template.*`, and generated values.
-pub fn context(template: &Template, answers: &Answers, extras: &Extras) -> serde_json::Value {
+/// Builds the Handlebars context: the answers, `stack.*`, `template.*`, generated values, and
+/// the layout of the repository (`layout`, `monorepo`, plus whatever `place` adds: `service`,
+/// `services`, `workspace`).
+pub fn context(
+    template: &Template,
+    answers: &Answers,
+    extras: &Extras,
+    place: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     for (k, v) in answers {
         map.insert(k.clone(), v.to_json());
@@ -64,6 +96,11 @@ pub fn context(template: &Template, answers: &Answers, extras: &Extras) -> serde
         env!("CARGO_PKG_VERSION").into(),
     );
     map.insert("secret_key".into(), extras.secret_key.into());
+    map.insert("layout".into(), "service".into());
+    map.insert("monorepo".into(), false.into());
+    for (k, v) in place {
+        map.insert(k.clone(), v.clone());
+    }
     serde_json::Value::Object(map)
 }
 
@@ -85,52 +122,115 @@ fn toml_to_json(v: &toml::Value) -> serde_json::Value {
     }
 }
 
-/// Applies conditionals, renders paths and contents, and checks every output path.
+/// Renders one template: the stack, and its layers whose `when` holds and whose scope is in
+/// `scopes`, each
+/// file under `prefix` (`""` or `services/api/`). A path written by two parts is an error
+/// unless one of them `replaces` it.
 pub fn build(
     template: &Template,
-    renderer: &Renderer,
     context: &serde_json::Value,
-) -> Result<Plan, TemplateError> {
-    let rules = ConditionalRules::evaluate(template, renderer, context)?;
-    let executable = glob_set(&template.manifest.template.executable)?;
-    let mut by_path: BTreeMap<String, (PlannedFile, bool)> = BTreeMap::new();
-    for file in &template.files {
-        let (stem, rendered) = match file.path.strip_suffix(TEMPLATE_SUFFIX) {
-            Some(stem) => (stem, true),
-            None => (file.path.as_str(), false),
+    scopes: &[Scope],
+    prefix: &str,
+) -> Result<Vec<PlannedFile>, TemplateError> {
+    let mut renderer = Renderer::new();
+    let mut active = Vec::new();
+    for part in &template.parts {
+        let on = match &part.when {
+            Some(when) => renderer.condition(when, context)?,
+            None => true,
         };
-        let path = render_path(renderer, stem, context)?;
-        if !rules.keeps(&path) {
-            continue;
+        if on {
+            active.push(part);
         }
-        let contents = if rendered {
-            let text = std::str::from_utf8(&file.contents).map_err(|_| TemplateError::Render {
-                file: file.path.clone(),
-                line: 0,
-                column: 0,
-                message: "a `.hbs` template must be UTF-8 text".into(),
-            })?;
-            Cow::Owned(renderer.render_str(&file.path, text, context)?.into_bytes())
-        } else {
-            file.contents.clone()
-        };
-        let planned = PlannedFile {
-            executable: executable.is_match(&path),
-            path: path.clone(),
-            contents,
-            rendered,
-        };
-        if let Some((_, earlier_shared)) = by_path.get(&path) {
-            return Err(TemplateError::Conflict {
-                shared: *earlier_shared || file.shared,
-                path,
-            });
-        }
-        by_path.insert(path, (planned, file.shared));
     }
-    Ok(Plan {
-        files: by_path.into_values().map(|(f, _)| f).collect(),
-    })
+    // Every slot of the template is registered (empty when no active part fills it), so a
+    // file of a layer can use an optional slot whatever the answers.
+    let mut slots: BTreeMap<&str, String> = template
+        .parts
+        .iter()
+        .flat_map(|p| p.slots.iter().chain(&p.optional_slots))
+        .map(|s| (s.as_str(), String::new()))
+        .collect();
+    for part in &active {
+        for (slot, text) in &part.fills {
+            if let Some(body) = slots.get_mut(slot.as_str()) {
+                body.push_str(text);
+            }
+        }
+    }
+    for (slot, body) in &slots {
+        renderer.register_slot(slot, body)?;
+    }
+    let mut replaced = Vec::new();
+    for part in &active {
+        if !part.replaces.is_empty() {
+            replaced.push((part.name.as_str(), glob_set(&part.replaces)?));
+        }
+    }
+    let mut by_path: BTreeMap<String, PlannedFile> = BTreeMap::new();
+    // The stack's own files always render; its layers only in the scopes asked for.
+    for part in active
+        .iter()
+        .filter(|p| p.is_stack || scopes.contains(&p.scope))
+    {
+        let origin = format!(
+            "{} `{}`",
+            if part.is_stack { "stack" } else { "layer" },
+            part.name
+        );
+        let rules = ConditionalRules::evaluate(&part.conditionals, &renderer, context)?;
+        let executable = glob_set(&part.executable)?;
+        for file in &part.files {
+            let (stem, rendered) = match file.path.strip_suffix(TEMPLATE_SUFFIX) {
+                Some(stem) => (stem, true),
+                None => (file.path.as_str(), false),
+            };
+            let path = render_path(&renderer, stem, context)?;
+            if !rules.keeps(&path) {
+                continue;
+            }
+            if replaced
+                .iter()
+                .any(|(by, set)| *by != part.name && set.is_match(&path))
+            {
+                continue;
+            }
+            let contents = if rendered {
+                let text =
+                    std::str::from_utf8(&file.contents).map_err(|_| TemplateError::Render {
+                        file: file.path.clone(),
+                        line: 0,
+                        column: 0,
+                        message: "a `.hbs` template must be UTF-8 text".into(),
+                    })?;
+                let name = format!("{}: {}", part.name, file.path);
+                Cow::Owned(renderer.render_str(&name, text, context)?.into_bytes())
+            } else {
+                file.contents.clone()
+            };
+            let full = format!("{prefix}{path}");
+            check_relative(&full).map_err(|reason| TemplateError::UnsafePath {
+                path: full.clone(),
+                reason: reason.into(),
+            })?;
+            let planned = PlannedFile {
+                executable: executable.is_match(&path),
+                path: full.clone(),
+                contents,
+                rendered,
+                origin: origin.clone(),
+            };
+            if let Some(earlier) = by_path.get(&full) {
+                return Err(TemplateError::Conflict {
+                    path: full,
+                    first: earlier.origin.clone(),
+                    second: origin,
+                });
+            }
+            by_path.insert(full, planned);
+        }
+    }
+    Ok(by_path.into_values().collect())
 }
 
 struct ConditionalRules {
@@ -141,12 +241,12 @@ struct ConditionalRules {
 
 impl ConditionalRules {
     fn evaluate(
-        template: &Template,
+        conditionals: &[Conditional],
         renderer: &Renderer,
         context: &serde_json::Value,
     ) -> Result<Self, TemplateError> {
         let mut drops = Vec::new();
-        for c in &template.manifest.conditionals {
+        for c in conditionals {
             let holds = renderer.condition(&c.when, context)?;
             if !holds && !c.include.is_empty() {
                 drops.push(glob_set(&c.include)?);

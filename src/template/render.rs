@@ -48,6 +48,20 @@ impl Renderer {
             .map_err(|e| render_error(name, e))
     }
 
+    /// Registers the text that fills a slot: `{{> NAME}}` in any file renders it, with the
+    /// file's context.
+    pub fn register_slot(&mut self, name: &str, text: &str) -> Result<(), TemplateError> {
+        self.registry.register_partial(name, text).map_err(|e| {
+            let (line, column) = e.pos().unwrap_or((0, 0));
+            TemplateError::Render {
+                file: format!("slot `{name}`"),
+                line,
+                column,
+                message: format!("syntax error: {}", e.reason()),
+            }
+        })
+    }
+
     /// Evaluates a `[[conditional]] when` expression against the answers: a name (`kubernetes`)
     /// or a helper call (`(eq db "postgres")`). It is rendered as a value rather than through
     /// `{{#if}}` because strict mode lets `#if` read a missing name as false, and a typo in a
@@ -74,6 +88,7 @@ fn render_error(name: &str, e: RenderError) -> TemplateError {
         RenderErrorReason::MissingVariable(Some(var)) => format!("unknown variable `{var}`"),
         RenderErrorReason::MissingVariable(None) => "unknown variable".to_string(),
         RenderErrorReason::HelperNotFound(h) => format!("unknown helper `{h}`"),
+        RenderErrorReason::PartialNotFound(p) => format!("unknown slot `{p}`"),
         RenderErrorReason::TemplateError(parse) => {
             if let Some((l, c)) = parse.pos() {
                 (line, column) = (l, c);

@@ -230,7 +230,9 @@ fn init_makes_one_initial_commit_on_main() {
 }
 
 #[test]
-fn init_inside_an_existing_repository_does_not_nest_a_repository() {
+fn init_inside_another_repository_gives_the_service_its_own_committed_repository() {
+    // The quick start run from a checkout of this tool: the service must still end up
+    // committed in its own repository, not as loose files of the enclosing one.
     let tmp = TempDir::new().unwrap();
     git(tmp.path(), &["init", "-q"]);
     new_service()
@@ -239,8 +241,37 @@ fn init_inside_an_existing_repository_does_not_nest_a_repository() {
         .arg(fixture_template("basic"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("inside the existing repository"));
-    assert!(!tmp.path().join("svc/.git").exists());
+        .stdout(predicate::str::contains("its own repository inside"));
+    let root = tmp.path().join("svc");
+    assert_eq!(
+        git(&root, &["rev-parse", "--show-toplevel"]),
+        fs::canonicalize(&root).unwrap().display().to_string()
+    );
+    assert_eq!(git(&root, &["rev-list", "--count", "HEAD"]), "1");
+    assert_eq!(git(&root, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn init_inside_a_monorepo_made_by_init_points_to_add_service_and_writes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    git(tmp.path(), &["init", "-q"]);
+    fs::write(
+        tmp.path().join(".new-service.yaml"),
+        "new_service_version: 0.1.0\nlayout: monorepo\ntemplate: {name: monorepo, version: 0.1.0, source: embedded}\nanswers: {project_name: shop}\n",
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("services")).unwrap();
+    new_service()
+        .current_dir(tmp.path().join("services"))
+        .args(["init", "svc", "--yes", "--template"])
+        .arg(fixture_template("basic"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("add service"));
+    assert_eq!(
+        leftovers(&tmp.path().join("services")),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -288,6 +319,105 @@ fn force_writes_into_a_non_empty_directory_and_keeps_other_files() {
         ["demo-api"],
         "staging directory left behind"
     );
+}
+
+#[test]
+fn force_where_a_file_blocks_a_folder_fails_and_writes_nothing() {
+    // The template writes docs/index.md; a file named `docs` is in the way. Before, the files
+    // moved in before the clash stayed behind (.env with its key among them).
+    let tmp = TempDir::new().unwrap();
+    let target = tmp.path().join("demo-api");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("docs"), "a file, not a folder").unwrap();
+    fs::write(target.join("README.md"), "old").unwrap();
+    basic(tmp.path(), &["--no-git", "--force"]).code(2).stderr(
+        predicate::str::contains("docs").and(predicate::str::contains("nothing was written")),
+    );
+    assert_eq!(leftovers(&target), ["README.md", "docs"]);
+    assert_eq!(fs::read_to_string(target.join("README.md")).unwrap(), "old");
+    assert_eq!(leftovers(tmp.path()), ["demo-api"], "staging left behind");
+}
+
+#[test]
+fn force_with_git_into_a_folder_commits_the_service_in_its_own_repository() {
+    let tmp = TempDir::new().unwrap();
+    let target = tmp.path().join("demo-api");
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("notes.txt"), "mine").unwrap();
+    basic(tmp.path(), &["--force"]).success();
+    assert_eq!(
+        fs::read_to_string(target.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    let tracked = git(&target, &["ls-files"]);
+    assert!(tracked.lines().any(|l| l == "README.md"), "{tracked}");
+    assert!(!tracked.lines().any(|l| l == "notes.txt"), "{tracked}");
+    assert_eq!(leftovers(tmp.path()), ["demo-api"], "staging left behind");
+}
+
+#[test]
+fn a_sibling_from_a_record_derives_the_derived_answers_again() {
+    // `--answers other/.new-service.yaml --set project_name=invoices`: the package name and the
+    // description follow the new name unless they had been set explicitly.
+    let tmp = TempDir::new().unwrap();
+    basic(tmp.path(), &["--no-git", "--set", "license=Apache-2.0"]).success();
+    let record = tmp.path().join("demo-api/.new-service.yaml");
+    let text = fs::read_to_string(&record).unwrap();
+    assert!(text.contains("explicit:"), "{text}");
+    new_service()
+        .current_dir(tmp.path())
+        .args([
+            "init",
+            "--yes",
+            "--no-git",
+            "--set",
+            "project_name=invoices",
+            "--answers",
+        ])
+        .arg(&record)
+        .arg("--template")
+        .arg(fixture_template("basic"))
+        .assert()
+        .success();
+    let root = tmp.path().join("invoices");
+    assert!(
+        root.join("invoices/__init__.py").is_file(),
+        "{:?}",
+        tree(&root)
+    );
+    assert!(!root.join("demo_api").exists());
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    // The explicit answer is kept.
+    assert!(readme.contains("Apache-2.0 licensed"), "{readme}");
+}
+
+#[test]
+fn a_record_without_the_explicit_list_still_derives_what_was_derived() {
+    // Records written before `explicit:` existed: an answer equal to what its default gives
+    // from the other recorded answers counts as derived.
+    let tmp = TempDir::new().unwrap();
+    let record = tmp.path().join("old.yaml");
+    fs::write(
+        &record,
+        "new_service_version: 0.1.0\ntemplate: {name: basic, version: 1.2.3, source: x}\nanswers:\n  project_name: demo-api\n  package_name: demo_api\n  docs: true\n  license: MIT\n",
+    )
+    .unwrap();
+    new_service()
+        .current_dir(tmp.path())
+        .args([
+            "init",
+            "--yes",
+            "--no-git",
+            "--set",
+            "project_name=orders",
+            "--answers",
+        ])
+        .arg(&record)
+        .arg("--template")
+        .arg(fixture_template("basic"))
+        .assert()
+        .success();
+    assert!(tmp.path().join("orders/orders/__init__.py").is_file());
 }
 
 #[test]

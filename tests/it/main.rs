@@ -23,3 +23,4 @@ mod migrations_alembic;
 mod migrations_lint;
 mod migrations_plan;
 mod pg;
+mod templates;
