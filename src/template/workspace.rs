@@ -115,6 +115,17 @@ impl Service {
                 format!("the service name `{name}`"),
             );
         }
+        // Import names share the repository's prefix: shop_api, shop_backoffice.
+        if supplied.get("package_name").is_none()
+            && template.placeholders.contains_key("package_name")
+            && let Some(prefix) = repo_answers.get("package_name")
+        {
+            supplied.insert(
+                "package_name",
+                Value::String(format!("{prefix}_{}", name.replace('-', "_"))),
+                format!("the service name `{name}`"),
+            );
+        }
         for key in INHERITED {
             if supplied.get(key).is_none()
                 && template.placeholders.contains_key(*key)

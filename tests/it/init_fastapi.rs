@@ -208,7 +208,8 @@ fn the_initial_commit_holds_the_service_but_not_its_secrets() {
     for expected in [
         ".gitignore",
         ".env.example",
-        "requirements-dev.lock",
+        "uv.lock",
+        "tools/uv-requirements.txt",
         ".github/workflows/ci.yml",
     ] {
         assert!(
