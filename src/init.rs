@@ -216,6 +216,9 @@ pub fn run(
     if opts.layout == Layout::Service && opts.services.is_some() {
         return Err(InitError::LayoutOption);
     }
+    if opts.layout == Layout::Service {
+        workspace::check_layout(&root, Layout::Service)?;
+    }
     // The services are checked before any question is asked.
     let service_specs = match opts.layout {
         Layout::Service => Vec::new(),

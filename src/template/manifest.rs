@@ -50,6 +50,9 @@ pub struct TemplateMeta {
     /// other path written twice is an error).
     #[serde(default)]
     pub replaces: Vec<String>,
+    /// The layouts the stack works in (`service`, `monorepo`); any when empty.
+    #[serde(default)]
+    pub layouts: Vec<String>,
     /// Handlebars text printed after a successful `init`.
     #[serde(default)]
     pub next_steps: String,

@@ -266,7 +266,9 @@ impl Template {
                     )));
                 }
             }
-            for (slot, _) in &part.fills {
+            // A layer may fill slots of layers this template does not use (the kubernetes
+            // layer adds a README section where there is a README); a stack's fill must land.
+            for (slot, _) in part.fills.iter().filter(|_| part.is_stack) {
                 if !declared.contains(slot.as_str()) {
                     return Err(err(format!(
                         "{} `{}` fills the slot `{slot}`, which no layer of this template has",

@@ -64,6 +64,23 @@ pub fn layout_template(layout: Layout) -> Result<Template, TemplateError> {
     Template::embedded_at(&format!("{LAYOUTS_DIR}/{}", layout.as_str()))
 }
 
+/// Refuses a stack in a layout it was not made for (the back office needs a monorepo's shared
+/// models).
+pub fn check_layout(template: &Template, layout: Layout) -> Result<(), TemplateError> {
+    let allowed = &template.manifest.template.layouts;
+    if allowed.is_empty() || allowed.iter().any(|l| l == layout.as_str()) {
+        return Ok(());
+    }
+    Err(TemplateError::Composition {
+        stack: template.manifest.template.name.clone(),
+        message: format!(
+            "this stack works only with --layout {} (it was asked for a {} layout)",
+            allowed.join(" or --layout "),
+            layout.as_str()
+        ),
+    })
+}
+
 /// Checks a service name: a word of lower-case letters, digits and dashes, not reserved.
 pub fn check_service_name(name: &str) -> Result<(), String> {
     let valid = name.len() >= 2
@@ -103,6 +120,7 @@ impl Service {
         repo_answers: &Answers,
         own: &Supplied,
     ) -> Result<Service, TemplateError> {
+        check_layout(&template, Layout::Monorepo)?;
         let mut supplied = own.clone();
         let repo_name = repo_answers
             .get(NAME_PLACEHOLDER)
@@ -123,6 +141,13 @@ impl Service {
             supplied.insert(
                 "package_name",
                 Value::String(format!("{prefix}_{}", name.replace('-', "_"))),
+                format!("the service name `{name}`"),
+            );
+        }
+        if supplied.get("description").is_none() && template.placeholders.contains_key("description") {
+            supplied.insert(
+                "description",
+                Value::String(format!("The {name} service of {repo_name}")),
                 format!("the service name `{name}`"),
             );
         }
