@@ -161,6 +161,13 @@ pub fn build(
     for (slot, body) in &slots {
         renderer.register_slot(slot, body)?;
     }
+    renderer.register_includes(
+        active
+            .iter()
+            .flat_map(|p| p.raw.iter())
+            .map(|(name, text)| (name.clone(), text.clone()))
+            .collect(),
+    );
     let mut replaced = Vec::new();
     for part in &active {
         if !part.replaces.is_empty() {

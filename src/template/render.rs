@@ -62,6 +62,38 @@ impl Renderer {
         })
     }
 
+    /// Makes `{{include "NAME"}}` insert the text `NAME` as it is, unparsed: large generated
+    /// text costs nothing to render (Handlebars' parser is quadratic in a template's length).
+    pub fn register_includes(&mut self, texts: Vec<(String, std::borrow::Cow<'static, str>)>) {
+        let texts: std::collections::BTreeMap<String, std::borrow::Cow<'static, str>> =
+            texts.into_iter().collect();
+        self.registry.register_helper(
+            "include",
+            Box::new(
+                move |h: &handlebars::Helper,
+                      _: &Handlebars,
+                      _: &handlebars::Context,
+                      _: &mut handlebars::RenderContext,
+                      out: &mut dyn handlebars::Output|
+                      -> handlebars::HelperResult {
+                    let name = h
+                        .param(0)
+                        .and_then(|p| p.value().as_str())
+                        .ok_or_else(|| {
+                            RenderErrorReason::Other("include takes a file name".into())
+                        })?;
+                    let text = texts.get(name).ok_or_else(|| {
+                        RenderErrorReason::Other(format!(
+                            "no _raw/{name} in this template to include"
+                        ))
+                    })?;
+                    out.write(text)?;
+                    Ok(())
+                },
+            ),
+        );
+    }
+
     /// Evaluates a `[[conditional]] when` expression against the answers: a name (`kubernetes`)
     /// or a helper call (`(eq db "postgres")`). It is rendered as a value rather than through
     /// `{{#if}}` because strict mode lets `#if` read a missing name as false, and a typo in a

@@ -34,6 +34,9 @@ pub const STACKS_DIR: &str = "stacks";
 pub const LAYERS_DIR: &str = "layers";
 /// Folder inside a stack or layer whose `NAME.hbs` files fill slots instead of being written.
 pub const SLOTS_DIR: &str = "_slots";
+/// Folder inside a stack or layer whose files are inserted verbatim by `{{include "NAME"}}`:
+/// large generated text (a lockfile's packages) that Handlebars need not parse.
+pub const RAW_DIR: &str = "_raw";
 
 /// A stack with its layers, loaded and checked, ready to render.
 #[derive(Debug, Clone)]
@@ -68,6 +71,8 @@ pub struct Part {
     pub files: Vec<SourceFile>,
     /// Slot contributions: `(slot, Handlebars text)`.
     pub fills: Vec<(String, String)>,
+    /// Text for `{{include "NAME"}}`, inserted as it is.
+    pub raw: Vec<(String, Cow<'static, str>)>,
 }
 
 /// One file of a template part, with its path relative to the part's root (`/`-separated).
@@ -184,7 +189,7 @@ impl Template {
         origin: String,
     ) -> Result<Self, TemplateError> {
         let stack_origin = format!("{} ({MANIFEST_FILE})", manifest.template.name);
-        let (files, fills) = split_slots(files, &stack_origin)?;
+        let (files, fills, raw) = split_slots(files, &stack_origin)?;
         let meta = &manifest.template;
         let mut parts = vec![Part {
             name: meta.name.clone(),
@@ -201,6 +206,7 @@ impl Template {
             conditionals: manifest.conditionals.clone(),
             files,
             fills,
+            raw,
         }];
         let mut seen = BTreeSet::new();
         for name in &meta.layers {
@@ -384,7 +390,7 @@ fn load_layer(name: &str, source: &LayerSource) -> Result<Part, TemplateError> {
             ),
         });
     }
-    let (files, fills) = split_slots(files, &origin)?;
+    let (files, fills, raw) = split_slots(files, &origin)?;
     let meta = manifest.layer;
     Ok(Part {
         name: meta.name,
@@ -401,17 +407,36 @@ fn load_layer(name: &str, source: &LayerSource) -> Result<Part, TemplateError> {
         conditionals: manifest.conditionals,
         files,
         fills,
+        raw,
     })
 }
 
-/// Files to write, and slot contributions `(slot, text)`.
-type Split = (Vec<SourceFile>, Vec<(String, String)>);
+/// Files to write, slot contributions `(slot, text)` and raw texts `(name, text)`.
+type Split = (
+    Vec<SourceFile>,
+    Vec<(String, String)>,
+    Vec<(String, Cow<'static, str>)>,
+);
 
 /// Separates `_slots/NAME.hbs` contributions from the files to write.
 fn split_slots(files: Vec<SourceFile>, origin: &str) -> Result<Split, TemplateError> {
     let mut out = Vec::new();
     let mut fills = Vec::new();
+    let mut raw = Vec::new();
     for file in files {
+        if let Some(name) = file.path.strip_prefix(&format!("{RAW_DIR}/")) {
+            let name = name.to_string();
+            let text = match file.contents {
+                Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).ok(),
+                Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).ok(),
+            }
+            .ok_or_else(|| TemplateError::Manifest {
+                path: format!("{origin}: {RAW_DIR}/{name}"),
+                message: "an included file must be UTF-8 text".into(),
+            })?;
+            raw.push((name, text));
+            continue;
+        }
         let Some(rest) = file.path.strip_prefix(&format!("{SLOTS_DIR}/")) else {
             out.push(file);
             continue;
@@ -429,7 +454,7 @@ fn split_slots(files: Vec<SourceFile>, origin: &str) -> Result<Split, TemplateEr
         fills.push((slot.to_string(), text));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((out, fills))
+    Ok((out, fills, raw))
 }
 
 fn collect_embedded(dir: &Dir<'static>, root: &Path, skip: &[&str], out: &mut Vec<SourceFile>) {
