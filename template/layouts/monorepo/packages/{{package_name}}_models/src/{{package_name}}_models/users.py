@@ -20,7 +20,8 @@ class User(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     # A password hash in PHC string format ($argon2id$...), never the password.
-    password_hash: Mapped[str] = mapped_column(Text)
+    # Never part of a response schema built from the columns (info "private").
+    password_hash: Mapped[str] = mapped_column(Text, info={"private": True})
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
