@@ -42,6 +42,16 @@ pub enum ProtectError {
         found: String,
         wanted: String,
     },
+    #[error(
+        "required check `{check}` would block merges: it is job `{job}` of {file}, and {why}, so on a pull request it does not run for, the check waits forever; {fix}"
+    )]
+    BlockingCheck {
+        check: String,
+        job: String,
+        file: String,
+        why: String,
+        fix: String,
+    },
     #[error("cannot {action}: GitHub's answer has no {field}")]
     Missing {
         action: &'static str,
@@ -214,7 +224,8 @@ fn required_checks(
             .filter(|c| !c.is_empty())
             .collect();
         checks.dedup();
-        // Best effort: a check no local workflow produces is probably misspelt.
+        // Best effort: a check no local workflow produces is probably misspelt (or reported by
+        // an app); one that does not run on every pull request is refused or explained.
         if let Ok(jobs) = workflows::read_jobs(root)
             && !jobs.is_empty()
         {
@@ -224,6 +235,39 @@ fn required_checks(
                     "required check `{c}` names no job in {dir}/{} (jobs: {}); it would block every merge until a job reports it",
                     workflows::WORKFLOWS_DIR,
                     known.join(", ")
+                ));
+            }
+            let suggested = workflows::default_required_checks(&jobs);
+            for c in &checks {
+                let Some(job) = workflows::misplaced_check(c, &jobs) else {
+                    continue;
+                };
+                let why = job.pull_request.reason().unwrap_or_default().to_string();
+                if job.pull_request.blocks_merges() {
+                    let fix = if matches!(job.pull_request, workflows::PullRequestRun::Filtered(_))
+                    {
+                        "drop the workflow-level filter and decide inside the workflow which jobs run (a job that runs a path filter, and a gate job with `if: always()` that needs the others), then require the gate"
+                    } else {
+                        "require a job of a workflow that runs on pull_request"
+                    };
+                    return Err(ProtectError::BlockingCheck {
+                        check: c.clone(),
+                        job: job.id.clone(),
+                        file: job.file.clone(),
+                        why,
+                        fix: if suggested.is_empty() {
+                            fix.to_string()
+                        } else {
+                            format!(
+                                "{fix} (the checks that run on every pull request: {})",
+                                suggested.join(", ")
+                            )
+                        },
+                    });
+                }
+                warnings.push(format!(
+                    "required check `{c}` (job `{}` of {}) protects nothing: {why}, and a skipped check counts as passing",
+                    job.id, job.file
                 ));
             }
         }
@@ -251,8 +295,20 @@ fn required_checks(
         ));
     } else if checks.is_empty() {
         warnings.push(format!(
-            "no workflow in {dir}/{} runs on pull_request with a fixed job name",
+            "no job in {dir}/{} runs on every pull request under a fixed name",
             workflows::WORKFLOWS_DIR
+        ));
+    }
+    // A workflow filtered by paths has jobs that look like CI but cannot be required.
+    let mut filtered: Vec<(&str, &str)> = jobs
+        .iter()
+        .filter(|j| matches!(j.pull_request, workflows::PullRequestRun::Filtered(_)))
+        .map(|j| (j.file.as_str(), j.pull_request.reason().unwrap_or_default()))
+        .collect();
+    filtered.dedup();
+    for (file, why) in filtered {
+        warnings.push(format!(
+            "the jobs of {file} are not required: {why}, and a required check of a pull request it does not run for would wait forever; decide inside the workflow which jobs run (a path filter job and a gate job with `if: always()`)"
         ));
     }
     Ok((checks, ChecksFrom::Workflows { dir }, warnings))

@@ -11,7 +11,8 @@ use tempfile::TempDir;
 
 use crate::fake_github::{FakeGithub, READER_TOKEN, TOKEN, USER};
 use crate::github_helpers::{
-    FIXTURE_CHECKS, assert_all, audit_remote, checkout, run, run_as, status_of,
+    FIXTURE_CHECKS, assert_all, audit_remote, checkout, checkout_with_ci, monorepo_ci, run, run_as,
+    service_ci, status_of,
 };
 
 fn rule<'a>(ruleset: &'a Value, kind: &str) -> &'a Value {
@@ -457,5 +458,119 @@ fn protect_then_audit_shows_the_remote_checks_passing() {
         statuses(&offline).iter().all(|s| s.ends_with(" unknown")),
         "{:?}",
         statuses(&offline)
+    );
+}
+
+#[test]
+fn protect_requires_the_gate_alone_in_a_monorepo() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "shop");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &monorepo_ci());
+    let out = run(&fake, &dir, &["github", "protect", "octo/shop"]);
+    out.ok();
+    assert!(
+        out.stdout.contains("required checks: gate,"),
+        "{}",
+        out.stdout
+    );
+    let repo = fake.repo(USER, "shop");
+    let ruleset = repo.rulesets.values().next().unwrap();
+    // The gate needs changes, lint and the per-service tests, and fails when one of them does;
+    // the per-service jobs are skipped on pull requests that do not touch their service, and
+    // the deploy jobs on every pull request.
+    assert_eq!(contexts(ruleset), ["gate"]);
+
+    let results = audit_remote(&fake, TOKEN, "octo/shop", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Pass, "{}", checks.message);
+}
+
+#[test]
+fn protect_requires_lint_and_test_of_a_single_service_never_a_deploy_job() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(
+        &fake,
+        &dir,
+        &["github", "protect", "octo/svc", "--mode", "classic"],
+    )
+    .ok();
+    let repo = fake.repo(USER, "svc");
+    assert_eq!(
+        repo.classic["main"]["required_status_checks"]["contexts"],
+        json!(["lint", "test"])
+    );
+    assert_all(
+        &audit_remote(&fake, TOKEN, "octo/svc", &dir),
+        RemoteStatus::Pass,
+    );
+}
+
+#[test]
+fn protect_refuses_a_check_whose_workflow_is_filtered_by_paths() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let ci = service_ci().replace(
+        "on:\n  pull_request:\n",
+        "on:\n  pull_request:\n    paths: ['src/**']\n",
+    );
+    let dir = checkout_with_ci(tmp.path(), &ci);
+    run(
+        &fake,
+        &dir,
+        &["github", "protect", "octo/svc", "--checks", "lint,test"],
+    )
+    .fails_with(&[
+        "required check `lint` would block merges",
+        "job `lint` of .github/workflows/ci.yml",
+        "`on.pull_request.paths`",
+        "waits forever",
+    ]);
+    assert_eq!(fake.writes(), Vec::<String>::new());
+
+    // Read from the workflows, nothing of that workflow is required, and the run says why.
+    let out = run(&fake, &dir, &["github", "protect", "octo/svc", "--dry-run"]);
+    out.ok();
+    assert!(out.stdout.contains("no required checks"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("the jobs of .github/workflows/ci.yml are not required")
+            || out
+                .stdout
+                .contains("the jobs of .github/workflows/ci.yml are not required"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
+#[test]
+fn protect_warns_that_a_deploy_check_protects_nothing() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    let out = run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--checks",
+            "test,deploy (staging)",
+        ],
+    );
+    out.ok();
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains(
+            "`deploy (staging)` (job `deploy-staging` of .github/workflows/ci.yml) protects nothing"
+        ),
+        "{said}"
     );
 }
