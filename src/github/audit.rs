@@ -21,7 +21,10 @@ use serde_json::Value;
 use super::client::{ApiError, Client, ClientError, Op, seg};
 use super::policy::Protection;
 use super::remote::{Remote, RepoName};
-use super::workflows::{WorkflowJob, all_check_names, default_required_checks, names_a_job};
+use super::workflows::{
+    PullRequestRun, WorkflowJob, all_check_names, default_required_checks, misplaced_check,
+    names_a_job,
+};
 
 /// Check ids, as in the checklist.
 pub const VCS_REMOTE: &str = "vcs.remote";
@@ -263,6 +266,44 @@ fn required_checks(
             format!(
                 "required check {} on {branch} in {repo} names no job in the workflows (jobs: {listed}); no job will ever report it, so every merge is blocked: fix the name with `new-service github protect {repo}`",
                 names.join(", ")
+            ),
+        );
+    }
+    // A check of a job that does not run on every pull request: it waits forever (its
+    // workflow did not run) or protects nothing (a skipped job counts as passing).
+    let misplaced: Vec<String> = required
+        .iter()
+        .filter_map(|c| misplaced_check(c, jobs).map(|j| (c, j)))
+        .map(|(c, j)| {
+            let why = j.pull_request.reason().unwrap_or_default();
+            let effect = match j.pull_request {
+                PullRequestRun::Filtered(_) => {
+                    "a pull request it does not run for waits for the check forever"
+                }
+                PullRequestRun::NotTriggered(_) => {
+                    "the check never reports, so every merge is blocked"
+                }
+                _ => "a skipped check counts as passing, so it protects nothing",
+            };
+            format!("`{c}` is job `{}` of {}: {why}; {effect}", j.id, j.file)
+        })
+        .collect();
+    if !misplaced.is_empty() {
+        let wanted = default_required_checks(jobs);
+        let instead = if wanted.is_empty() {
+            "require jobs that run on every pull request (no workflow-level `paths` filter; a gate job with `if: always()` that needs the others)".to_string()
+        } else {
+            format!(
+                "require the checks that run on every pull request ({}) with `new-service github protect {repo}`",
+                wanted.join(", ")
+            )
+        };
+        return RemoteCheck::new(
+            REQUIRED_CHECKS,
+            RemoteStatus::Fail,
+            format!(
+                "a required check of {branch} in {repo} does not run on every pull request: {}; {instead}",
+                misplaced.join("; ")
             ),
         );
     }

@@ -574,3 +574,94 @@ fn protect_warns_that_a_deploy_check_protects_nothing() {
         "{said}"
     );
 }
+
+#[test]
+fn required_checks_fail_naming_a_deploy_job_skipped_on_pull_requests() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--checks",
+            "test,deploy (production)",
+        ],
+    )
+    .ok();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    for needle in [
+        "`deploy (production)` is job `deploy-production` of .github/workflows/ci.yml",
+        "its `if: github.event_name == 'push' && github.ref == 'refs/heads/main'` is false on pull requests",
+        "protects nothing",
+        "(lint, test)",
+    ] {
+        assert!(
+            checks.message.contains(needle),
+            "{needle:?} in {}",
+            checks.message
+        );
+    }
+    assert!(
+        !checks.message.contains("`test` is job"),
+        "{}",
+        checks.message
+    );
+}
+
+#[test]
+fn required_checks_fail_when_the_workflow_gains_a_paths_filter_or_stops_running_on_pull_requests() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(&fake, &dir, &["github", "protect", "octo/svc"]).ok();
+    let ci = dir.join(".github/workflows/ci.yml");
+
+    // Later, someone filters the workflow by paths: the required checks can now wait forever.
+    let filtered = service_ci().replace(
+        "on:\n  pull_request:\n",
+        "on:\n  pull_request:\n    paths-ignore: ['docs/**']\n",
+    );
+    std::fs::write(&ci, filtered).unwrap();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    for needle in [
+        "`lint` is job `lint` of .github/workflows/ci.yml",
+        "`test` is job `test`",
+        "`on.pull_request.paths-ignore`",
+        "waits for the check forever",
+    ] {
+        assert!(
+            checks.message.contains(needle),
+            "{needle:?} in {}",
+            checks.message
+        );
+    }
+
+    // Or moves it to pushes only: the checks never report on a pull request.
+    let push_only = service_ci().replace("on:\n  pull_request:\n", "on:\n");
+    std::fs::write(&ci, push_only).unwrap();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    assert!(
+        checks
+            .message
+            .contains("its workflow does not run on pull_request (on: push)"),
+        "{}",
+        checks.message
+    );
+    assert!(
+        checks.message.contains("every merge is blocked"),
+        "{}",
+        checks.message
+    );
+}
