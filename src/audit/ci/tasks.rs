@@ -185,12 +185,32 @@ impl Makefile {
         mk
     }
 
-    /// Rules that build `target` (several for `::` rules or split prerequisites).
+    /// Rules that build `target` (several for `::` rules or split prerequisites); without an
+    /// explicit one, the pattern rules that match it (`test-%` builds `test-api`).
     pub fn rules_for(&self, target: &str) -> Vec<&MakeRule> {
-        self.rules
+        let explicit: Vec<&MakeRule> = self
+            .rules
             .iter()
             .filter(|r| r.targets.iter().any(|t| self.expand(t, None, 0) == target))
+            .collect();
+        if !explicit.is_empty() {
+            return explicit;
+        }
+        self.rules
+            .iter()
+            .filter(|r| self.stem(r, target).is_some())
             .collect()
+    }
+
+    /// The stem `%` stands for when pattern rule `rule` builds `target` (`api` for `test-%`
+    /// and `test-api`); `None` when it is no pattern rule for it.
+    pub fn stem(&self, rule: &MakeRule, target: &str) -> Option<String> {
+        rule.targets.iter().find_map(|t| {
+            let t = self.expand(t, None, 0);
+            let (prefix, suffix) = t.split_once('%')?;
+            let stem = target.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            (!stem.is_empty()).then(|| stem.to_string())
+        })
     }
 
     /// Expands `$(VAR)`, `${VAR}`, `$@`, `$(MAKE)` and `$$`; unknown variables stay as written
