@@ -89,9 +89,39 @@ fn services(repo: &Repo) -> BTreeSet<String> {
         let service = by_dir
             .entry(dir)
             .or_insert_with(|| project_of(repo, rel).unwrap_or_else(|| ".".into()));
-        out.insert(service.clone());
+        // A workspace's root holds its tooling (scripts, a conftest), not a service.
+        if !workspace_root(repo, service) {
+            out.insert(service.clone());
+        }
     }
     out
+}
+
+/// Whether folder `dir` (PATH-relative, `.` for PATH) is the root of a workspace: a uv
+/// workspace, npm/pnpm/yarn workspaces, a Cargo workspace without a package of its own, or a
+/// Go workspace.
+fn workspace_root(repo: &Repo, dir: &str) -> bool {
+    let at = |name: &str| {
+        let rel = if dir == "." {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        repo.service_file(&rel).and_then(|f| f.text())
+    };
+    let toml = |name: &str| at(name).and_then(|t| t.parse::<toml::Table>().ok());
+    toml("pyproject.toml").is_some_and(|doc| {
+        doc.get("tool")
+            .and_then(|t| t.get("uv"))
+            .and_then(|u| u.get("workspace"))
+            .is_some()
+    }) || toml("Cargo.toml")
+        .is_some_and(|doc| doc.contains_key("workspace") && !doc.contains_key("package"))
+        || at("package.json")
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .is_some_and(|v| v.get("workspaces").is_some())
+        || at("pnpm-workspace.yaml").is_some()
+        || at("go.work").is_some()
 }
 
 fn check(repo: &Repo, ctx: &Context) -> Outcome {
