@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::audit::source::Scope;
 use crate::audit::source::models::Table;
 use crate::audit::{Context, Location, Outcome};
-use crate::repo::Repo;
+use crate::repo::{Repo, workspace};
 
 crate::declare_check! {
     /// Where several services share a database, passes when each table's model is defined
@@ -97,31 +97,15 @@ fn services(repo: &Repo) -> BTreeSet<String> {
     out
 }
 
-/// Whether folder `dir` (PATH-relative, `.` for PATH) is the root of a workspace: a uv
-/// workspace, npm/pnpm/yarn workspaces, a Cargo workspace without a package of its own, or a
-/// Go workspace.
+/// Whether folder `dir` (PATH-relative, `.` for PATH) is the root of a workspace (uv, npm,
+/// pnpm, Go, or Cargo without a package of its own).
 fn workspace_root(repo: &Repo, dir: &str) -> bool {
-    let at = |name: &str| {
-        let rel = if dir == "." {
-            name.to_string()
-        } else {
-            format!("{dir}/{name}")
-        };
-        repo.service_file(&rel).and_then(|f| f.text())
+    let rel = if dir == "." {
+        repo.prefix.trim_end_matches('/').to_string()
+    } else {
+        format!("{}{dir}", repo.prefix)
     };
-    let toml = |name: &str| at(name).and_then(|t| t.parse::<toml::Table>().ok());
-    toml("pyproject.toml").is_some_and(|doc| {
-        doc.get("tool")
-            .and_then(|t| t.get("uv"))
-            .and_then(|u| u.get("workspace"))
-            .is_some()
-    }) || toml("Cargo.toml")
-        .is_some_and(|doc| doc.contains_key("workspace") && !doc.contains_key("package"))
-        || at("package.json")
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-            .is_some_and(|v| v.get("workspaces").is_some())
-        || at("pnpm-workspace.yaml").is_some()
-        || at("go.work").is_some()
+    workspace::at(repo, &rel).is_some_and(|ws| !ws.root_package)
 }
 
 fn check(repo: &Repo, ctx: &Context) -> Outcome {
