@@ -1175,11 +1175,14 @@ impl<'r> Walker<'r> {
                 None => s.to_string(),
             };
             for p in &rule.prereqs {
-                let p = mk.expand(&with_stem(p, "%"), Some(target), 0);
-                if !mk.rules_for(&p).is_empty() {
-                    let mut child = f.clone();
-                    child.stack.push(key.clone());
-                    self.make_target(mk, path, &p, dir, &child, depth + 1);
+                // One prerequisite may expand to several (`$(addprefix test-,$(SERVICES))`).
+                let expanded = mk.expand(&with_stem(p, "%"), Some(target), 0);
+                for p in expanded.split_whitespace() {
+                    if !mk.rules_for(p).is_empty() {
+                        let mut child = f.clone();
+                        child.stack.push(key.clone());
+                        self.make_target(mk, path, p, dir, &child, depth + 1);
+                    }
                 }
             }
             for (line, cmd) in &rule.recipe {
@@ -3395,6 +3398,16 @@ mod tests {
             "{:?}",
             test.via
         );
+        // `make test` runs every member's tests through `$(addprefix …)`.
+        let all = found(
+            &[(
+                "Makefile",
+                "SERVICES := api web\ntest: $(addprefix test-,$(SERVICES))\ntest-%:\n\tcd services/$* && pytest\n",
+            )],
+            "make test",
+        );
+        let dirs: Vec<Option<&str>> = all.iter().map(|x| x.dir.as_deref()).collect();
+        assert_eq!(dirs, [Some("services/api"), Some("services/web")]);
         // An explicit rule wins over a pattern, and a pattern needs a non-empty stem.
         let mk = tasks::Makefile::parse("test-%:\n\tpytest\ntest-web:\n\tnpm test\n");
         assert_eq!(mk.rules_for("test-web")[0].recipe[0].1, "npm test");

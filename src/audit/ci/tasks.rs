@@ -153,13 +153,9 @@ impl Makefile {
                     Some((p, cmd)) => (p.to_string(), Some(cmd.trim().to_string())),
                     None => (rest, None),
                 };
-                let prereqs = prereqs
-                    .split('#')
-                    .next()
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .filter(|p| *p != "|")
-                    .map(String::from)
+                let prereqs = split_words_outside_calls(prereqs.split('#').next().unwrap_or(""))
+                    .into_iter()
+                    .filter(|p| p != "|")
                     .collect();
                 if mk.default_goal.is_none()
                     && let Some(first) = targets.first()
@@ -209,7 +205,8 @@ impl Makefile {
             let t = self.expand(t, None, 0);
             let (prefix, suffix) = t.split_once('%')?;
             let stem = target.strip_prefix(prefix)?.strip_suffix(suffix)?;
-            (!stem.is_empty()).then(|| stem.to_string())
+            let word = |c: char| !(c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ','));
+            (!stem.is_empty() && stem.chars().all(word)).then(|| stem.to_string())
         })
     }
 
@@ -261,7 +258,10 @@ impl Makefile {
                     if name == "MAKE" {
                         out.push_str("make");
                     } else if name.contains(' ') || name.contains(',') {
-                        // A function call: `$(shell …)`, `$(wildcard …)`.
+                        // A function call: `$(addprefix test-,$(SERVICES))` is expanded (a
+                        // monorepo's `test` target lists its members so); `$(shell …)`,
+                        // `$(wildcard …)` and the rest become empty.
+                        out.push_str(&self.call(name, target, depth));
                     } else if let Some(v) = self.vars.get(name) {
                         out.push_str(&self.expand(v, target, depth + 1));
                     } else if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -280,6 +280,72 @@ impl Makefile {
         }
         out
     }
+}
+
+impl Makefile {
+    /// `addprefix` and `addsuffix` over an expanded word list; other functions are empty.
+    fn call(&self, inner: &str, target: Option<&str>, depth: u8) -> String {
+        let Some((function, args)) = inner.split_once(char::is_whitespace) else {
+            return String::new();
+        };
+        let Some((affix, list)) = split_top_level_comma(args) else {
+            return String::new();
+        };
+        let affix = self.expand(affix.trim(), target, depth + 1);
+        let words: Vec<String> = self
+            .expand(list, target, depth + 1)
+            .split_whitespace()
+            .map(|w| match function {
+                "addprefix" => format!("{affix}{w}"),
+                _ => format!("{w}{affix}"),
+            })
+            .collect();
+        if matches!(function, "addprefix" | "addsuffix") {
+            words.join(" ")
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Splits at the first comma outside parentheses or braces.
+fn split_top_level_comma(s: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            ',' if depth == 0 => return Some((&s[..i], &s[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits prerequisites at whitespace outside `$( … )` and `${ … }`, so a function call
+/// stays one word.
+fn split_words_outside_calls(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            _ => {}
+        }
+        if c.is_whitespace() && depth <= 0 {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
