@@ -698,7 +698,8 @@ mod tests {
 
     const MONOREPO_CI: &str =
         include_str!("../../tests/fixtures/github/monorepo/.github/workflows/ci.yml");
-    const SERVICE_CI: &str = include_str!("../../template/_shared/.github/workflows/ci.yml");
+    const SERVICE_CI: &str =
+        include_str!("../../template/layers/github-ci/.github/workflows/ci.yml");
 
     fn run_of<'a>(jobs: &'a [WorkflowJob], id: &str) -> &'a PullRequestRun {
         &jobs.iter().find(|j| j.id == id).unwrap().pull_request
@@ -748,8 +749,8 @@ mod tests {
     #[test]
     fn a_gate_that_misses_a_job_or_ignores_the_results_is_no_gate() {
         let missing = MONOREPO_CI.replace(
-            "needs: [changes, lint, test-api, test-backoffice]",
-            "needs: [changes, test-api, test-backoffice]",
+            "needs: [changes, lint, test-models, test-api, test-backoffice]",
+            "needs: [changes, test-models, test-api, test-backoffice]",
         );
         let jobs = parse_jobs("ci.yml", &missing).unwrap();
         // The gate does not cover lint: every job that runs on every pull request is required.

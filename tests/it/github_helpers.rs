@@ -173,7 +173,8 @@ pub fn monorepo_ci() -> String {
 /// on pushes to main only.
 pub fn service_ci() -> String {
     std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("template/_shared/.github/workflows/ci.yml"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("template/layers/github-ci/.github/workflows/ci.yml"),
     )
     .unwrap()
 }

@@ -487,6 +487,30 @@ fn protect_requires_the_gate_alone_in_a_monorepo() {
 }
 
 #[test]
+#[ignore = "`init --layout monorepo` does not render yet (layer `base` slot `readme_intro`); un-ignore once it does"]
+fn protect_requires_the_gate_of_the_monorepo_init_generates() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "shop");
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("shop");
+    let out = crate::common::new_service()
+        .args([
+            "init", "shop", "--layout", "monorepo", "--yes", "--no-git", "--output",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run(&fake, &dir, &["github", "protect", "octo/shop"]).ok();
+    let repo = fake.repo(USER, "shop");
+    assert_eq!(contexts(repo.rulesets.values().next().unwrap()), ["gate"]);
+}
+
+#[test]
 fn protect_requires_lint_and_test_of_a_single_service_never_a_deploy_job() {
     let fake = FakeGithub::start();
     fake.add_repo(USER, "svc");
