@@ -238,7 +238,10 @@ fn required_checks(
                 ));
             }
             let suggested = workflows::default_required_checks(&jobs);
-            for c in &checks {
+            // Only this repository's own workflows may refuse a name: a checkout of another
+            // one says nothing about how its checks run.
+            let other_checkout = checkout_of(root).is_some_and(|found| !same_repo(&found, repo));
+            for c in checks.iter().filter(|_| !other_checkout) {
                 let Some(job) = workflows::misplaced_check(c, &jobs) else {
                     continue;
                 };
@@ -273,12 +276,8 @@ fn required_checks(
         }
         return Ok((checks, ChecksFrom::Given, warnings));
     }
-    if let Some(found) = origin_url(root)
-        .as_deref()
-        .and_then(Remote::from_url)
-        .and_then(|r| r.github_repo())
-        && (!found.owner.eq_ignore_ascii_case(&repo.owner)
-            || !found.name.eq_ignore_ascii_case(&repo.name))
+    if let Some(found) = checkout_of(root)
+        && !same_repo(&found, repo)
     {
         return Err(ProtectError::WrongCheckout {
             dir,
@@ -312,6 +311,18 @@ fn required_checks(
         ));
     }
     Ok((checks, ChecksFrom::Workflows { dir }, warnings))
+}
+
+/// The GitHub repository the checkout at `root` comes from (its `origin`), if any.
+fn checkout_of(root: &Path) -> Option<RepoName> {
+    origin_url(root)
+        .as_deref()
+        .and_then(Remote::from_url)
+        .and_then(|r| r.github_repo())
+}
+
+fn same_repo(a: &RepoName, b: &RepoName) -> bool {
+    a.owner.eq_ignore_ascii_case(&b.owner) && a.name.eq_ignore_ascii_case(&b.name)
 }
 
 fn display_dir(root: &Path) -> String {

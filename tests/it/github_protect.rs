@@ -556,6 +556,27 @@ fn protect_refuses_a_check_whose_workflow_is_filtered_by_paths() {
     ]);
     assert_eq!(fake.writes(), Vec::<String>::new());
 
+    // The workflows of a checkout of another repository refuse nothing.
+    crate::common::git(&dir, &["init", "--quiet"]);
+    crate::common::git(
+        &dir,
+        &["remote", "add", "origin", "git@github.com:someone/else.git"],
+    );
+    run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--checks",
+            "lint",
+            "--dry-run",
+        ],
+    )
+    .ok();
+    crate::common::git(&dir, &["remote", "remove", "origin"]);
+
     // Read from the workflows, nothing of that workflow is required, and the run says why.
     let out = run(&fake, &dir, &["github", "protect", "octo/svc", "--dry-run"]);
     out.ok();
