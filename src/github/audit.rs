@@ -22,8 +22,8 @@ use super::client::{ApiError, Client, ClientError, Op, seg};
 use super::policy::Protection;
 use super::remote::{Remote, RepoName};
 use super::workflows::{
-    PullRequestRun, WorkflowJob, all_check_names, default_required_checks, misplaced_check,
-    names_a_job,
+    PullRequestRun, WorkflowJob, all_check_names, default_required_checks, for_base_branch,
+    misplaced_check, names_a_job,
 };
 
 /// Check ids, as in the checklist.
@@ -239,6 +239,8 @@ fn required_checks(
     branch_view: &Result<Protection, String>,
     jobs: &[WorkflowJob],
 ) -> RemoteCheck {
+    // As they run on pull requests into this branch.
+    let jobs = &for_base_branch(jobs, branch);
     let job_names = &all_check_names(jobs);
     let mut required = rules.as_ref().map(|p| p.checks.clone()).unwrap_or_default();
     if let Ok(Some(c)) = classic {

@@ -168,7 +168,6 @@ pub fn protect(
     repo: &RepoName,
     opts: &ProtectOptions,
 ) -> Result<ProtectReport, ProtectError> {
-    let (checks, checks_from, mut warnings) = required_checks(repo, opts)?;
     let repo_json = client.send(&Op::get(
         repo.api_path(),
         format!("read {repo}"),
@@ -186,6 +185,8 @@ pub fn protect(
         .branch
         .clone()
         .unwrap_or_else(|| default_branch.clone());
+    // Which checks run on pull requests depends on their base branch: read them for this one.
+    let (checks, checks_from, mut warnings) = required_checks(repo, opts, &branch)?;
     let policy = Policy { branch, checks };
     if policy.checks.is_empty() {
         warnings.push(
@@ -213,6 +214,7 @@ pub fn protect(
 fn required_checks(
     repo: &RepoName,
     opts: &ProtectOptions,
+    branch: &str,
 ) -> Result<(Vec<String>, ChecksFrom, Vec<String>), ProtectError> {
     let root = &opts.workflows_root;
     let dir = display_dir(root);
@@ -229,6 +231,7 @@ fn required_checks(
         if let Ok(jobs) = workflows::read_jobs(root)
             && !jobs.is_empty()
         {
+            let jobs = workflows::for_base_branch(&jobs, branch);
             let known = workflows::all_check_names(&jobs);
             for c in checks.iter().filter(|c| !workflows::names_a_job(c, &known)) {
                 warnings.push(format!(
@@ -285,7 +288,7 @@ fn required_checks(
             wanted: repo.to_string(),
         });
     }
-    let jobs = workflows::read_jobs(root)?;
+    let jobs = workflows::for_base_branch(&workflows::read_jobs(root)?, branch);
     let checks = workflows::default_required_checks(&jobs);
     if jobs.is_empty() {
         warnings.push(format!(

@@ -11,7 +11,8 @@
 //!
 //! Whether a job runs on pull requests ([`PullRequestRun`]) is read from the workflow's `on:`
 //! (a `pull_request` trigger without `paths`, `paths-ignore` or a `types` list that drops
-//! `synchronize`), the job's `if:`, evaluated three-valued for a pull request by the audit's
+//! `synchronize`; its `branches` filter is applied for a given base branch by
+//! [`for_base_branch`]), the job's `if:`, evaluated three-valued for a pull request by the audit's
 //! expression reader ([`crate::audit::ci::expr`]), and the `needs` it waits for (a job needing
 //! a skipped job is skipped unless its `if:` uses `always()` or another status function). The
 //! workflows are the repository view's model ([`crate::repo::workflow`]), so the audit and
@@ -38,8 +39,12 @@ pub struct WorkflowJob {
     pub id: String,
     /// Its check names; an entry holding `${{` is a pattern (see the module documentation).
     pub check_names: Vec<String>,
-    /// Whether it runs on pull requests, and if not on every one, why.
+    /// Whether it runs on pull requests, and if not on every one, why (whatever their base
+    /// branch: see [`for_base_branch`]).
     pub pull_request: PullRequestRun,
+    /// The base branches its workflow's pull request trigger is limited to
+    /// (`on.pull_request.branches` or `branches-ignore`), if it is.
+    pub base_branches: Option<BaseBranches>,
     /// It is its workflow's gate: it runs on every pull request whatever the other jobs did
     /// (`if: always()` or `!cancelled()`), needs every other job of the workflow that can run
     /// on a pull request, and reads their results (`needs` in its steps), so requiring it alone
@@ -92,6 +97,57 @@ impl PullRequestRun {
             | PullRequestRun::Filtered(r) => Some(r),
         }
     }
+}
+
+/// A pull request trigger's filter on the base branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseBranches {
+    /// `on.pull_request.branches`.
+    pub key: String,
+    pub patterns: Vec<String>,
+    /// `branches-ignore`: the patterns exclude.
+    pub ignore: bool,
+}
+
+impl BaseBranches {
+    /// Whether a pull request into `branch` runs the workflow (GitHub's glob patterns; in
+    /// `branches`, a later `!pattern` excludes again).
+    pub fn admits(&self, branch: &str) -> bool {
+        if self.ignore {
+            return !self.patterns.iter().any(|p| ci::glob_match(p, branch));
+        }
+        let mut hit = false;
+        for p in &self.patterns {
+            match p.strip_prefix('!') {
+                Some(neg) if ci::glob_match(neg, branch) => hit = false,
+                None if ci::glob_match(p, branch) => hit = true,
+                _ => {}
+            }
+        }
+        hit
+    }
+}
+
+/// The jobs as they run on pull requests into `branch`: a job whose workflow's pull request
+/// trigger does not admit that base branch never reports its check there
+/// ([`PullRequestRun::Filtered`]).
+pub fn for_base_branch(jobs: &[WorkflowJob], branch: &str) -> Vec<WorkflowJob> {
+    jobs.iter()
+        .cloned()
+        .map(|mut j| {
+            if let Some(b) = &j.base_branches
+                && !b.admits(branch)
+            {
+                j.pull_request = PullRequestRun::Filtered(format!(
+                    "its workflow does not run on pull requests into {branch} (`{}`: {})",
+                    b.key,
+                    b.patterns.join(", ")
+                ));
+                j.gate = false;
+            }
+            j
+        })
+        .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +207,10 @@ pub fn parse_jobs(file: &str, text: &str) -> Result<Vec<WorkflowJob>, WorkflowEr
 /// The jobs of a workflow parsed by the repository view ([`crate::repo::Repo::workflows`]).
 pub fn workflow_jobs(file: &str, workflow: &Workflow) -> Vec<WorkflowJob> {
     let trigger = pull_request_trigger(workflow);
+    let base_branches = trigger
+        .as_ref()
+        .ok()
+        .and_then(|event| base_branches(workflow.trigger(event), event));
     let runs: IndexMap<&str, PullRequestRun> = workflow
         .jobs
         .keys()
@@ -170,6 +230,7 @@ pub fn workflow_jobs(file: &str, workflow: &Workflow) -> Vec<WorkflowJob> {
             id: id.clone(),
             check_names: check_names(id, &job.value),
             pull_request: runs[id.as_str()].clone(),
+            base_branches: base_branches.clone(),
             gate: is_gate(id, &job.value, &runs),
         })
         .collect()
@@ -199,6 +260,24 @@ fn pull_request_trigger(workflow: &Workflow) -> Result<&'static str, PullRequest
     Err(PullRequestRun::NotTriggered(format!(
         "its workflow does not run on pull_request (on: {on})"
     )))
+}
+
+/// The base branch filter of a pull request trigger, if it has one.
+fn base_branches(config: Option<&Value>, event: &str) -> Option<BaseBranches> {
+    let config = config?;
+    for (key, ignore) in [("branches", false), ("branches-ignore", true)] {
+        let patterns: Vec<String> = match config.get(key) {
+            Some(Value::Array(items)) => items.iter().filter_map(value_text).collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => continue,
+        };
+        return Some(BaseBranches {
+            key: format!("on.{event}.{key}"),
+            patterns,
+            ignore,
+        });
+    }
+    None
 }
 
 /// Why a pull request trigger does not fire on every push to every pull request, if it
@@ -796,6 +875,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(default_required_checks(&push_only), ["test"]);
+    }
+
+    #[test]
+    fn a_workflow_for_pull_requests_into_other_branches_requires_nothing_on_this_one() {
+        let yaml = "on:\n  pull_request:\n    branches: ['release/**', '!release/old']\njobs:\n  test: {}\n";
+        let jobs = parse_jobs("ci.yml", yaml).unwrap();
+        assert_eq!(default_required_checks(&jobs), ["test"]);
+        let into_main = for_base_branch(&jobs, "main");
+        assert_eq!(default_required_checks(&into_main), Vec::<String>::new());
+        let run = &into_main[0].pull_request;
+        assert!(
+            run.blocks_merges() && run.reason().unwrap().contains("`on.pull_request.branches`"),
+            "{run:?}"
+        );
+        assert_eq!(
+            default_required_checks(&for_base_branch(&jobs, "release/2.0")),
+            ["test"]
+        );
+        assert!(
+            for_base_branch(&jobs, "release/old")[0]
+                .pull_request
+                .blocks_merges()
+        );
+        let ignore = parse_jobs(
+            "ci.yml",
+            "on:\n  pull_request:\n    branches-ignore: [gh-pages]\njobs:\n  test: {}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            default_required_checks(&for_base_branch(&ignore, "main")),
+            ["test"]
+        );
     }
 
     #[test]

@@ -710,3 +710,48 @@ fn required_checks_fail_when_the_workflow_gains_a_paths_filter_or_stops_running_
         checks.message
     );
 }
+
+#[test]
+fn required_checks_fail_when_their_workflow_skips_pull_requests_into_the_branch() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(&fake, &dir, &["github", "protect", "octo/svc"]).ok();
+    let only_release = service_ci().replace(
+        "on:\n  pull_request:\n",
+        "on:\n  pull_request:\n    branches: ['release/**']\n",
+    );
+    std::fs::write(dir.join(".github/workflows/ci.yml"), only_release).unwrap();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    assert!(
+        checks.message.contains(
+            "its workflow does not run on pull requests into main (`on.pull_request.branches`: release/**)"
+        ),
+        "{}",
+        checks.message
+    );
+    // Protecting a release branch, the same workflow's checks are the ones to require.
+    let out = run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--branch",
+            "release/2.0",
+            "--dry-run",
+        ],
+    );
+    out.ok();
+    assert!(
+        out.stdout.contains("\"context\": \"lint\"")
+            && out.stdout.contains("\"context\": \"test\""),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stderr.contains("not required"), "{}", out.stderr);
+}

@@ -9,7 +9,8 @@ crate::declare_check! {
     /// Fails when a required check names no job of the workflows, or when every job that
     /// produces it does not run on every pull request, naming the job and why:
     /// - its workflow does not run on `pull_request`, or runs only when certain files change
-    ///   (workflow-level `paths`/`paths-ignore`, or `types` without `synchronize`): on a pull
+    ///   (workflow-level `paths`/`paths-ignore`, or `types` without `synchronize`), or not on
+    ///   pull requests into the protected branch (`branches`/`branches-ignore`): on a pull
     ///   request it does not run for, the check waits forever and the merge is blocked;
     /// - it is skipped on every pull request (a deploy job guarded by `github.event_name` or
     ///   `github.ref`, or needing such a job without `always()`): a skipped check counts as
