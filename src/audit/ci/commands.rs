@@ -1186,22 +1186,25 @@ impl<'r> Walker<'r> {
                 }
             }
             for (line, cmd) in &rule.recipe {
-                let cmd = mk.expand(&with_stem(cmd, "$*"), Some(target), 0);
-                let cmd = cmd.trim_start_matches(['@', '-', '+']).trim();
-                let first = cmd.split_whitespace().next().unwrap_or("");
-                if !matches!(
-                    first,
-                    "echo" | "printf" | "true" | ":" | "exit" | "" | "@echo"
-                ) {
-                    nontrivial = true;
+                let expanded = mk.expand(&with_stem(cmd, "$*"), Some(target), 0);
+                // A `define`d variable expands to several recipe lines, each its own command.
+                for cmd in expanded.lines() {
+                    let cmd = cmd.trim().trim_start_matches(['@', '-', '+']).trim();
+                    let first = cmd.split_whitespace().next().unwrap_or("");
+                    if !matches!(
+                        first,
+                        "echo" | "printf" | "true" | ":" | "exit" | "" | "@echo"
+                    ) {
+                        nontrivial = true;
+                    }
+                    let mut child = f.child(
+                        Some(target),
+                        format!("make {target} ({path}:{line})"),
+                        dir.clone(),
+                    );
+                    child.stack.push(key.clone());
+                    self.script(cmd, &child);
                 }
-                let mut child = f.child(
-                    Some(target),
-                    format!("make {target} ({path}:{line})"),
-                    dir.clone(),
-                );
-                child.stack.push(key.clone());
-                self.script(cmd, &child);
             }
         }
         if self.out.len() == before && nontrivial {
@@ -3408,6 +3411,20 @@ mod tests {
         );
         let dirs: Vec<Option<&str>> = all.iter().map(|x| x.dir.as_deref()).collect();
         assert_eq!(dirs, [Some("services/api"), Some("services/web")]);
+        // `$(call NAME,args)` of a `define`d template, as a monorepo runs one member's tests.
+        let called = found(
+            &[(
+                "Makefile",
+                "define pytest\ncd $(1) && $(BIN)/pytest --cov\nendef\ndefine with_db\n\t@if [ -z \"$${URL:-}\" ]; then db start; fi\nendef\ntest-models:\n\t$(with_db)\n\t$(call pytest,packages/models)\n",
+            )],
+            "make test-models",
+        );
+        let test = called
+            .iter()
+            .find(|x| x.kind == Kind::Test)
+            .expect("a test");
+        assert!(test.coverage);
+        assert_eq!(test.dir.as_deref(), Some("packages/models"));
         // An explicit rule wins over a pattern, and a pattern needs a non-empty stem.
         let mk = tasks::Makefile::parse("test-%:\n\tpytest\ntest-web:\n\tnpm test\n");
         assert_eq!(mk.rules_for("test-web")[0].recipe[0].1, "npm test");

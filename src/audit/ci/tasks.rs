@@ -78,11 +78,16 @@ impl Makefile {
             lines.push(p);
         }
         let mut current: Option<usize> = None;
-        let mut in_define = false;
+        // `define NAME … endef`: a multi-line variable (a recipe fragment or a `$(call …)`
+        // template).
+        let mut define: Option<(String, Vec<String>)> = None;
         for (n, line) in lines {
-            if in_define {
+            if let Some((name, body)) = define.as_mut() {
                 if line.trim_start().starts_with("endef") {
-                    in_define = false;
+                    mk.vars.insert(std::mem::take(name), body.join("\n"));
+                    define = None;
+                } else {
+                    body.push(line);
                 }
                 continue;
             }
@@ -123,7 +128,13 @@ impl Makefile {
                 continue;
             }
             if word == "define" {
-                in_define = true;
+                let name = t
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim_end_matches(['=', ':', '?', '+', '!'])
+                    .to_string();
+                define = Some((name, Vec::new()));
                 continue;
             }
             if let Some(c) = MAKE_ASSIGN.captures(t) {
@@ -283,11 +294,27 @@ impl Makefile {
 }
 
 impl Makefile {
-    /// `addprefix` and `addsuffix` over an expanded word list; other functions are empty.
+    /// `addprefix` and `addsuffix` over an expanded word list, and `call` of a variable with
+    /// `$(1)`, `$(2)`… filled in; other functions are empty.
     fn call(&self, inner: &str, target: Option<&str>, depth: u8) -> String {
         let Some((function, args)) = inner.split_once(char::is_whitespace) else {
             return String::new();
         };
+        if function == "call" {
+            let mut parts = split_top_level_commas(args).into_iter();
+            let Some(body) = parts.next().and_then(|name| self.vars.get(name.trim())) else {
+                return String::new();
+            };
+            let mut text = body.clone();
+            for (i, arg) in parts.enumerate() {
+                let arg = self.expand(arg, target, depth + 1);
+                let n = i + 1;
+                text = text
+                    .replace(&format!("$({n})"), &arg)
+                    .replace(&format!("${{{n}}}"), &arg);
+            }
+            return self.expand(&text, target, depth + 1);
+        }
         let Some((affix, list)) = split_top_level_comma(args) else {
             return String::new();
         };
@@ -306,6 +333,18 @@ impl Makefile {
             String::new()
         }
     }
+}
+
+/// Splits at every comma outside parentheses or braces.
+fn split_top_level_commas(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some((head, tail)) = split_top_level_comma(rest) {
+        out.push(head);
+        rest = tail;
+    }
+    out.push(rest);
+    out
 }
 
 /// Splits at the first comma outside parentheses or braces.
