@@ -487,7 +487,6 @@ fn protect_requires_the_gate_alone_in_a_monorepo() {
 }
 
 #[test]
-#[ignore = "`init --layout monorepo` does not render yet (layer `base` slot `readme_intro`); un-ignore once it does"]
 fn protect_requires_the_gate_of_the_monorepo_init_generates() {
     let fake = FakeGithub::start();
     fake.add_repo(USER, "shop");
