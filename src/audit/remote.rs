@@ -7,7 +7,7 @@
 //! reported beside the level and never change it.
 
 use crate::github::audit::{RemoteCheck, RemoteStatus, remote_checks};
-use crate::github::workflows::{all_check_names, parse_jobs};
+use crate::github::workflows::workflow_jobs;
 use crate::github::{Client, ClientError, Remote, RepoName};
 use crate::repo::Repo;
 
@@ -68,11 +68,13 @@ pub fn gather(
             }
         });
     };
-    // The check names CI can produce, from the workflows already read by the repository view.
+    // The jobs of the workflows the repository view already parsed: the check names CI can
+    // produce, and whether each runs on every pull request.
     let jobs: Vec<_> = repo
-        .root_glob(".github/workflows/*.{yml,yaml}")
-        .filter_map(|f| parse_jobs(&f.path, f.text()?).ok())
+        .workflows()
+        .iter()
+        .filter_map(|p| p.result.as_ref().ok().map(|wf| workflow_jobs(&p.path, wf)))
         .flatten()
         .collect();
-    RemoteFacts::Gathered(remote_checks(client, &name, &all_check_names(&jobs)))
+    RemoteFacts::Gathered(remote_checks(client, &name, &jobs))
 }

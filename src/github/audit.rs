@@ -10,9 +10,7 @@
 //! use new_service::github::{self, Client, RepoName};
 //! let client = Client::from_env();
 //! let repo: RepoName = "acme/billing-api".parse().unwrap();
-//! let jobs = github::workflows::all_check_names(
-//!     &github::workflows::read_jobs(std::path::Path::new(".")).unwrap_or_default(),
-//! );
+//! let jobs = github::workflows::read_jobs(std::path::Path::new(".")).unwrap_or_default();
 //! for r in github::audit::remote_checks(client.as_ref(), &repo, &jobs) {
 //!     println!("{} {:?} {}", r.id, r.status, r.message);
 //! }
@@ -23,7 +21,10 @@ use serde_json::Value;
 use super::client::{ApiError, Client, ClientError, Op, seg};
 use super::policy::Protection;
 use super::remote::{Remote, RepoName};
-use super::workflows::names_a_job;
+use super::workflows::{
+    PullRequestRun, WorkflowJob, all_check_names, default_required_checks, for_base_branch,
+    misplaced_check, names_a_job,
+};
 
 /// Check ids, as in the checklist.
 pub const VCS_REMOTE: &str = "vcs.remote";
@@ -91,16 +92,16 @@ pub fn vcs_remote(origin_url: Option<&str>) -> RemoteCheck {
 ///
 /// - `client`: a client, or the error that explains why there is none (typically
 ///   [`ClientError::NoToken`] from [`Client::from_env`]); every result is then `unknown`.
-/// - `job_names`: the check names the repository's workflows produce: pass
-///   [`super::workflows::all_check_names`], or plain job names and ids (matching rules in
-///   [`names_a_job`]).
+/// - `jobs`: the jobs of the repository's workflows ([`super::workflows::read_jobs`], or
+///   [`super::workflows::workflow_jobs`] of parsed ones): the check names they produce, and
+///   whether each runs on every pull request.
 ///
 /// Requests: `GET /repos/O/R`, `GET …/rules/branches/B` and `GET …/branches/B` (read access
 /// suffices), and `GET …/branches/B/protection` only when the token has admin rights.
 pub fn remote_checks(
     client: Result<&Client, &ClientError>,
     repo: &RepoName,
-    job_names: &[String],
+    jobs: &[WorkflowJob],
 ) -> Vec<RemoteCheck> {
     let all_unknown = |reason: String| {
         [BRANCH_PROTECTION, REQUIRED_CHECKS, SECRET_SCANNING]
@@ -169,7 +170,7 @@ pub fn remote_checks(
 
     vec![
         branch_protection(repo, &branch, &rules, &classic),
-        required_checks(repo, &branch, &rules, &classic, &branch_view, job_names),
+        required_checks(repo, &branch, &rules, &classic, &branch_view, jobs),
         secret_scanning(repo, &repo_json),
     ]
 }
@@ -236,8 +237,11 @@ fn required_checks(
     rules: &Result<Protection, ApiError>,
     classic: &Result<Option<Protection>, String>,
     branch_view: &Result<Protection, String>,
-    job_names: &[String],
+    jobs: &[WorkflowJob],
 ) -> RemoteCheck {
+    // As they run on pull requests into this branch.
+    let jobs = &for_base_branch(jobs, branch);
+    let job_names = &all_check_names(jobs);
     let mut required = rules.as_ref().map(|p| p.checks.clone()).unwrap_or_default();
     if let Ok(Some(c)) = classic {
         required.extend(c.checks.iter().cloned());
@@ -247,7 +251,7 @@ fn required_checks(
     }
     // Classic checks are visible through the admin view or the branch view; rules only here.
     let complete = rules.is_ok() && (classic.is_ok() || branch_view.is_ok());
-    let jobs = if job_names.is_empty() {
+    let listed = if job_names.is_empty() {
         "none".to_string()
     } else {
         job_names.join(", ")
@@ -262,8 +266,46 @@ fn required_checks(
             REQUIRED_CHECKS,
             RemoteStatus::Fail,
             format!(
-                "required check {} on {branch} in {repo} names no job in the workflows (jobs: {jobs}); no job will ever report it, so every merge is blocked: fix the name with `new-service github protect {repo}`",
+                "required check {} on {branch} in {repo} names no job in the workflows (jobs: {listed}); no job will ever report it, so every merge is blocked: fix the name with `new-service github protect {repo}`",
                 names.join(", ")
+            ),
+        );
+    }
+    // A check of a job that does not run on every pull request: it waits forever (its
+    // workflow did not run) or protects nothing (a skipped job counts as passing).
+    let misplaced: Vec<String> = required
+        .iter()
+        .filter_map(|c| misplaced_check(c, jobs).map(|j| (c, j)))
+        .map(|(c, j)| {
+            let why = j.pull_request.reason().unwrap_or_default();
+            let effect = match j.pull_request {
+                PullRequestRun::Filtered(_) => {
+                    "a pull request it does not run for waits for the check forever"
+                }
+                PullRequestRun::NotTriggered(_) => {
+                    "the check never reports, so every merge is blocked"
+                }
+                _ => "a skipped check counts as passing, so it protects nothing",
+            };
+            format!("`{c}` is job `{}` of {}: {why}; {effect}", j.id, j.file)
+        })
+        .collect();
+    if !misplaced.is_empty() {
+        let wanted = default_required_checks(jobs);
+        let instead = if wanted.is_empty() {
+            "require jobs that run on every pull request (no workflow-level `paths` filter; a gate job with `if: always()` that needs the others)".to_string()
+        } else {
+            format!(
+                "require the checks that run on every pull request ({}) with `new-service github protect {repo}`",
+                wanted.join(", ")
+            )
+        };
+        return RemoteCheck::new(
+            REQUIRED_CHECKS,
+            RemoteStatus::Fail,
+            format!(
+                "a required check of {branch} in {repo} does not run on every pull request: {}; {instead}",
+                misplaced.join("; ")
             ),
         );
     }
@@ -289,7 +331,15 @@ fn required_checks(
             REQUIRED_CHECKS,
             RemoteStatus::Fail,
             format!(
-                "{branch} in {repo} requires no status checks, so a pull request can merge with CI red; require the CI jobs ({jobs}) with `new-service github protect {repo}`"
+                "{branch} in {repo} requires no status checks, so a pull request can merge with CI red; require the CI jobs that run on every pull request ({}) with `new-service github protect {repo}`",
+                {
+                    let wanted = default_required_checks(jobs);
+                    if wanted.is_empty() {
+                        listed
+                    } else {
+                        wanted.join(", ")
+                    }
+                }
             ),
         );
     }

@@ -42,6 +42,16 @@ pub enum ProtectError {
         found: String,
         wanted: String,
     },
+    #[error(
+        "required check `{check}` would block merges: it is job `{job}` of {file}, and {why}, so on a pull request it does not run for, the check waits forever; {fix}"
+    )]
+    BlockingCheck {
+        check: String,
+        job: String,
+        file: String,
+        why: String,
+        fix: String,
+    },
     #[error("cannot {action}: GitHub's answer has no {field}")]
     Missing {
         action: &'static str,
@@ -158,7 +168,6 @@ pub fn protect(
     repo: &RepoName,
     opts: &ProtectOptions,
 ) -> Result<ProtectReport, ProtectError> {
-    let (checks, checks_from, mut warnings) = required_checks(repo, opts)?;
     let repo_json = client.send(&Op::get(
         repo.api_path(),
         format!("read {repo}"),
@@ -176,6 +185,8 @@ pub fn protect(
         .branch
         .clone()
         .unwrap_or_else(|| default_branch.clone());
+    // Which checks run on pull requests depends on their base branch: read them for this one.
+    let (checks, checks_from, mut warnings) = required_checks(repo, opts, &branch)?;
     let policy = Policy { branch, checks };
     if policy.checks.is_empty() {
         warnings.push(
@@ -203,6 +214,7 @@ pub fn protect(
 fn required_checks(
     repo: &RepoName,
     opts: &ProtectOptions,
+    branch: &str,
 ) -> Result<(Vec<String>, ChecksFrom, Vec<String>), ProtectError> {
     let root = &opts.workflows_root;
     let dir = display_dir(root);
@@ -214,10 +226,12 @@ fn required_checks(
             .filter(|c| !c.is_empty())
             .collect();
         checks.dedup();
-        // Best effort: a check no local workflow produces is probably misspelt.
+        // Best effort: a check no local workflow produces is probably misspelt (or reported by
+        // an app); one that does not run on every pull request is refused or explained.
         if let Ok(jobs) = workflows::read_jobs(root)
             && !jobs.is_empty()
         {
+            let jobs = workflows::for_base_branch(&jobs, branch);
             let known = workflows::all_check_names(&jobs);
             for c in checks.iter().filter(|c| !workflows::names_a_job(c, &known)) {
                 warnings.push(format!(
@@ -226,15 +240,47 @@ fn required_checks(
                     known.join(", ")
                 ));
             }
+            let suggested = workflows::default_required_checks(&jobs);
+            // Only this repository's own workflows may refuse a name: a checkout of another
+            // one says nothing about how its checks run.
+            let other_checkout = checkout_of(root).is_some_and(|found| !same_repo(&found, repo));
+            for c in checks.iter().filter(|_| !other_checkout) {
+                let Some(job) = workflows::misplaced_check(c, &jobs) else {
+                    continue;
+                };
+                let why = job.pull_request.reason().unwrap_or_default().to_string();
+                if job.pull_request.blocks_merges() {
+                    let fix = if matches!(job.pull_request, workflows::PullRequestRun::Filtered(_))
+                    {
+                        "drop the workflow-level filter and decide inside the workflow which jobs run (a job that runs a path filter, and a gate job with `if: always()` that needs the others), then require the gate"
+                    } else {
+                        "require a job of a workflow that runs on pull_request"
+                    };
+                    return Err(ProtectError::BlockingCheck {
+                        check: c.clone(),
+                        job: job.id.clone(),
+                        file: job.file.clone(),
+                        why,
+                        fix: if suggested.is_empty() {
+                            fix.to_string()
+                        } else {
+                            format!(
+                                "{fix} (the checks that run on every pull request: {})",
+                                suggested.join(", ")
+                            )
+                        },
+                    });
+                }
+                warnings.push(format!(
+                    "required check `{c}` (job `{}` of {}) protects nothing: {why}, and a skipped check counts as passing",
+                    job.id, job.file
+                ));
+            }
         }
         return Ok((checks, ChecksFrom::Given, warnings));
     }
-    if let Some(found) = origin_url(root)
-        .as_deref()
-        .and_then(Remote::from_url)
-        .and_then(|r| r.github_repo())
-        && (!found.owner.eq_ignore_ascii_case(&repo.owner)
-            || !found.name.eq_ignore_ascii_case(&repo.name))
+    if let Some(found) = checkout_of(root)
+        && !same_repo(&found, repo)
     {
         return Err(ProtectError::WrongCheckout {
             dir,
@@ -242,7 +288,7 @@ fn required_checks(
             wanted: repo.to_string(),
         });
     }
-    let jobs = workflows::read_jobs(root)?;
+    let jobs = workflows::for_base_branch(&workflows::read_jobs(root)?, branch);
     let checks = workflows::default_required_checks(&jobs);
     if jobs.is_empty() {
         warnings.push(format!(
@@ -251,11 +297,35 @@ fn required_checks(
         ));
     } else if checks.is_empty() {
         warnings.push(format!(
-            "no workflow in {dir}/{} runs on pull_request with a fixed job name",
+            "no job in {dir}/{} runs on every pull request under a fixed name",
             workflows::WORKFLOWS_DIR
         ));
     }
+    // A workflow filtered by paths has jobs that look like CI but cannot be required.
+    let mut filtered: Vec<(&str, &str)> = jobs
+        .iter()
+        .filter(|j| matches!(j.pull_request, workflows::PullRequestRun::Filtered(_)))
+        .map(|j| (j.file.as_str(), j.pull_request.reason().unwrap_or_default()))
+        .collect();
+    filtered.dedup();
+    for (file, why) in filtered {
+        warnings.push(format!(
+            "the jobs of {file} are not required: {why}, and a required check of a pull request it does not run for would wait forever; decide inside the workflow which jobs run (a path filter job and a gate job with `if: always()`)"
+        ));
+    }
     Ok((checks, ChecksFrom::Workflows { dir }, warnings))
+}
+
+/// The GitHub repository the checkout at `root` comes from (its `origin`), if any.
+fn checkout_of(root: &Path) -> Option<RepoName> {
+    origin_url(root)
+        .as_deref()
+        .and_then(Remote::from_url)
+        .and_then(|r| r.github_repo())
+}
+
+fn same_repo(a: &RepoName, b: &RepoName) -> bool {
+    a.owner.eq_ignore_ascii_case(&b.owner) && a.name.eq_ignore_ascii_case(&b.name)
 }
 
 fn display_dir(root: &Path) -> String {

@@ -15,6 +15,7 @@ mod files;
 pub mod paths;
 pub mod stack;
 pub mod workflow;
+pub mod workspace;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -56,7 +56,7 @@ pub struct Job {
     #[serde(default)]
     pub uses: Option<Spanned<String>>,
     #[serde(default)]
-    pub strategy: Option<Value>,
+    pub strategy: Option<Strategy>,
     #[serde(default)]
     pub env: Option<Value>,
     #[serde(default)]
@@ -66,6 +66,65 @@ pub struct Job {
     pub with: Option<IndexMap<String, Value>>,
     #[serde(default, rename = "runs-on")]
     pub runs_on: Option<Value>,
+}
+
+/// A job's `strategy:`, read as a value (it derefs to one), plus the order of the matrix keys,
+/// which a JSON value does not keep and GitHub's check names follow (`test (3.12, ubuntu)`).
+#[derive(Debug)]
+pub struct Strategy {
+    pub value: Value,
+    /// The keys of `strategy.matrix` in file order, when it is a mapping.
+    pub matrix_keys: Option<Vec<String>>,
+}
+
+impl std::ops::Deref for Strategy {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.value
+    }
+}
+
+impl<'de> Deserialize<'de> for Strategy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Map(IndexMap<String, Value>),
+            Other(Value),
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Map(IndexMap<String, Entry>),
+            Other(Value),
+        }
+        Ok(match Raw::deserialize(d)? {
+            Raw::Other(value) => Strategy {
+                value,
+                matrix_keys: None,
+            },
+            Raw::Map(map) => {
+                let mut matrix_keys = None;
+                let mut object = serde_json::Map::new();
+                for (key, entry) in map {
+                    let value = match entry {
+                        Entry::Map(m) => {
+                            if key == "matrix" {
+                                matrix_keys = Some(m.keys().cloned().collect());
+                            }
+                            Value::Object(m.into_iter().collect())
+                        }
+                        Entry::Other(v) => v,
+                    };
+                    object.insert(key, value);
+                }
+                Strategy {
+                    value: Value::Object(object),
+                    matrix_keys,
+                }
+            }
+        })
+    }
 }
 
 #[derive(Debug, Deserialize)]

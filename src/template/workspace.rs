@@ -144,7 +144,9 @@ impl Service {
                 format!("the service name `{name}`"),
             );
         }
-        if supplied.get("description").is_none() && template.placeholders.contains_key("description") {
+        if supplied.get("description").is_none()
+            && template.placeholders.contains_key("description")
+        {
             supplied.insert(
                 "description",
                 Value::String(format!("The {name} service of {repo_name}")),

@@ -111,7 +111,7 @@ pub fn audit_remote(
     repo: &str,
     checkout: &Path,
 ) -> Vec<RemoteCheck> {
-    let jobs = workflows::all_check_names(&workflows::read_jobs(checkout).expect("workflows"));
+    let jobs = workflows::read_jobs(checkout).expect("workflows");
     let repo: RepoName = repo.parse().unwrap();
     let client = client(fake, token);
     audit::remote_checks(Ok(&client), &repo, &jobs)
@@ -148,4 +148,33 @@ pub const FIXTURE_CHECKS: [&str; 3] = ["lint", "test (3.12)", "test (3.13)"];
 
 pub fn service_template() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github/service-template")
+}
+
+/// A checkout whose only workflow is `.github/workflows/ci.yml` with `ci` as its text.
+pub fn checkout_with_ci(tmp: &Path, ci: &str) -> PathBuf {
+    let dir = tmp.join("checkout");
+    let wf = dir.join(".github/workflows");
+    std::fs::create_dir_all(&wf).unwrap();
+    std::fs::write(wf.join("ci.yml"), ci).unwrap();
+    dir
+}
+
+/// The CI of a monorepo as `init --layout monorepo` generates it: `changes`, `lint`, per-service
+/// `test (…)` and deploy jobs, and the `gate`.
+pub fn monorepo_ci() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/github/monorepo/.github/workflows/ci.yml"),
+    )
+    .unwrap()
+}
+
+/// The CI of a single service as `init` generates it: `lint`, `test`, and deploy jobs that run
+/// on pushes to main only.
+pub fn service_ci() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("template/layers/github-ci/.github/workflows/ci.yml"),
+    )
+    .unwrap()
 }

@@ -11,7 +11,8 @@ use tempfile::TempDir;
 
 use crate::fake_github::{FakeGithub, READER_TOKEN, TOKEN, USER};
 use crate::github_helpers::{
-    FIXTURE_CHECKS, assert_all, audit_remote, checkout, run, run_as, status_of,
+    FIXTURE_CHECKS, assert_all, audit_remote, checkout, checkout_with_ci, monorepo_ci, run, run_as,
+    service_ci, status_of,
 };
 
 fn rule<'a>(ruleset: &'a Value, kind: &str) -> &'a Value {
@@ -458,4 +459,298 @@ fn protect_then_audit_shows_the_remote_checks_passing() {
         "{:?}",
         statuses(&offline)
     );
+}
+
+#[test]
+fn protect_requires_the_gate_alone_in_a_monorepo() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "shop");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &monorepo_ci());
+    let out = run(&fake, &dir, &["github", "protect", "octo/shop"]);
+    out.ok();
+    assert!(
+        out.stdout.contains("required checks: gate,"),
+        "{}",
+        out.stdout
+    );
+    let repo = fake.repo(USER, "shop");
+    let ruleset = repo.rulesets.values().next().unwrap();
+    // The gate needs changes, lint and the per-service tests, and fails when one of them does;
+    // the per-service jobs are skipped on pull requests that do not touch their service, and
+    // the deploy jobs on every pull request.
+    assert_eq!(contexts(ruleset), ["gate"]);
+
+    let results = audit_remote(&fake, TOKEN, "octo/shop", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Pass, "{}", checks.message);
+}
+
+#[test]
+fn protect_requires_the_gate_of_the_monorepo_init_generates() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "shop");
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("shop");
+    let out = crate::common::new_service()
+        .args([
+            "init", "shop", "--layout", "monorepo", "--yes", "--no-git", "--output",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run(&fake, &dir, &["github", "protect", "octo/shop"]).ok();
+    let repo = fake.repo(USER, "shop");
+    assert_eq!(contexts(repo.rulesets.values().next().unwrap()), ["gate"]);
+}
+
+#[test]
+fn protect_requires_lint_and_test_of_a_single_service_never_a_deploy_job() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(
+        &fake,
+        &dir,
+        &["github", "protect", "octo/svc", "--mode", "classic"],
+    )
+    .ok();
+    let repo = fake.repo(USER, "svc");
+    assert_eq!(
+        repo.classic["main"]["required_status_checks"]["contexts"],
+        json!(["lint", "test"])
+    );
+    assert_all(
+        &audit_remote(&fake, TOKEN, "octo/svc", &dir),
+        RemoteStatus::Pass,
+    );
+}
+
+#[test]
+fn protect_refuses_a_check_whose_workflow_is_filtered_by_paths() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let ci = service_ci().replace(
+        "on:\n  pull_request:\n",
+        "on:\n  pull_request:\n    paths: ['src/**']\n",
+    );
+    let dir = checkout_with_ci(tmp.path(), &ci);
+    run(
+        &fake,
+        &dir,
+        &["github", "protect", "octo/svc", "--checks", "lint,test"],
+    )
+    .fails_with(&[
+        "required check `lint` would block merges",
+        "job `lint` of .github/workflows/ci.yml",
+        "`on.pull_request.paths`",
+        "waits forever",
+    ]);
+    assert_eq!(fake.writes(), Vec::<String>::new());
+
+    // The workflows of a checkout of another repository refuse nothing.
+    crate::common::git(&dir, &["init", "--quiet"]);
+    crate::common::git(
+        &dir,
+        &["remote", "add", "origin", "git@github.com:someone/else.git"],
+    );
+    run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--checks",
+            "lint",
+            "--dry-run",
+        ],
+    )
+    .ok();
+    crate::common::git(&dir, &["remote", "remove", "origin"]);
+
+    // Read from the workflows, nothing of that workflow is required, and the run says why.
+    let out = run(&fake, &dir, &["github", "protect", "octo/svc", "--dry-run"]);
+    out.ok();
+    assert!(out.stdout.contains("no required checks"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("the jobs of .github/workflows/ci.yml are not required")
+            || out
+                .stdout
+                .contains("the jobs of .github/workflows/ci.yml are not required"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
+#[test]
+fn protect_warns_that_a_deploy_check_protects_nothing() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    let out = run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--checks",
+            "test,deploy (staging)",
+        ],
+    );
+    out.ok();
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(
+        said.contains(
+            "`deploy (staging)` (job `deploy-staging` of .github/workflows/ci.yml) protects nothing"
+        ),
+        "{said}"
+    );
+}
+
+#[test]
+fn required_checks_fail_naming_a_deploy_job_skipped_on_pull_requests() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--checks",
+            "test,deploy (production)",
+        ],
+    )
+    .ok();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    for needle in [
+        "`deploy (production)` is job `deploy-production` of .github/workflows/ci.yml",
+        "its `if: github.event_name == 'push' && github.ref == 'refs/heads/main'` is false on pull requests",
+        "protects nothing",
+        "(lint, test)",
+    ] {
+        assert!(
+            checks.message.contains(needle),
+            "{needle:?} in {}",
+            checks.message
+        );
+    }
+    assert!(
+        !checks.message.contains("`test` is job"),
+        "{}",
+        checks.message
+    );
+}
+
+#[test]
+fn required_checks_fail_when_the_workflow_gains_a_paths_filter_or_stops_running_on_pull_requests() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(&fake, &dir, &["github", "protect", "octo/svc"]).ok();
+    let ci = dir.join(".github/workflows/ci.yml");
+
+    // Later, someone filters the workflow by paths: the required checks can now wait forever.
+    let filtered = service_ci().replace(
+        "on:\n  pull_request:\n",
+        "on:\n  pull_request:\n    paths-ignore: ['docs/**']\n",
+    );
+    std::fs::write(&ci, filtered).unwrap();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    for needle in [
+        "`lint` is job `lint` of .github/workflows/ci.yml",
+        "`test` is job `test`",
+        "`on.pull_request.paths-ignore`",
+        "waits for the check forever",
+    ] {
+        assert!(
+            checks.message.contains(needle),
+            "{needle:?} in {}",
+            checks.message
+        );
+    }
+
+    // Or moves it to pushes only: the checks never report on a pull request.
+    let push_only = service_ci().replace("on:\n  pull_request:\n", "on:\n");
+    std::fs::write(&ci, push_only).unwrap();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    assert!(
+        checks
+            .message
+            .contains("its workflow does not run on pull_request (on: push)"),
+        "{}",
+        checks.message
+    );
+    assert!(
+        checks.message.contains("every merge is blocked"),
+        "{}",
+        checks.message
+    );
+}
+
+#[test]
+fn required_checks_fail_when_their_workflow_skips_pull_requests_into_the_branch() {
+    let fake = FakeGithub::start();
+    fake.add_repo(USER, "svc");
+    let tmp = TempDir::new().unwrap();
+    let dir = checkout_with_ci(tmp.path(), &service_ci());
+    run(&fake, &dir, &["github", "protect", "octo/svc"]).ok();
+    let only_release = service_ci().replace(
+        "on:\n  pull_request:\n",
+        "on:\n  pull_request:\n    branches: ['release/**']\n",
+    );
+    std::fs::write(dir.join(".github/workflows/ci.yml"), only_release).unwrap();
+    let results = audit_remote(&fake, TOKEN, "octo/svc", &dir);
+    let checks = status_of(&results, REQUIRED_CHECKS);
+    assert_eq!(checks.status, RemoteStatus::Fail, "{}", checks.message);
+    assert!(
+        checks.message.contains(
+            "its workflow does not run on pull requests into main (`on.pull_request.branches`: release/**)"
+        ),
+        "{}",
+        checks.message
+    );
+    // Protecting a release branch, the same workflow's checks are the ones to require.
+    let out = run(
+        &fake,
+        &dir,
+        &[
+            "github",
+            "protect",
+            "octo/svc",
+            "--branch",
+            "release/2.0",
+            "--dry-run",
+        ],
+    );
+    out.ok();
+    assert!(
+        out.stdout.contains("\"context\": \"lint\"")
+            && out.stdout.contains("\"context\": \"test\""),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stderr.contains("not required"), "{}", out.stderr);
 }

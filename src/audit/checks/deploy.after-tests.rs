@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::audit::ci::{self, Ci, DeployJob, Kind};
+use crate::audit::ci::{self, Ci, DeployJob, Fact, JobView, Kind};
 use crate::audit::{Context, Outcome};
 use crate::repo::Repo;
 
@@ -11,7 +11,9 @@ crate::declare_check! {
     /// service's tests passed:
     /// - it `needs`, directly or transitively, a job that runs the tests (as `tests.in-ci`
     ///   finds them, through Makefiles, scripts and local reusable workflows), or runs the
-    ///   tests itself in an earlier step of the same job;
+    ///   tests itself in an earlier step of the same job; in a monorepo audited at one member,
+    ///   a job that runs the tests of another folder in the same language counts too (the
+    ///   deploy jobs of the other members wait for their own tests);
     /// - or its workflow is triggered by `workflow_run` of a workflow that runs the tests, and
     ///   the job (or a job it needs) is guarded so that it cannot run when that run failed
     ///   (`if: github.event.workflow_run.conclusion == 'success'`); in that case the
@@ -48,6 +50,19 @@ fn judge(ci: &Ci<'_>, d: &DeployJob) -> Result<String, String> {
             return Ok(format!(
                 "`{}` needs `{}`{through}, which runs the tests",
                 job.id, anc.id
+            ));
+        }
+    }
+    // 1b. A job it needs runs the tests of another folder in the service's language: in a
+    // monorepo audited at one member, the deploy jobs of the other members wait for theirs.
+    for a in ci.ancestors(d.flow, d.job) {
+        let anc = &flow.jobs[a];
+        if let Some(t) = tests_elsewhere(ci, anc) {
+            return Ok(format!(
+                "`{}` needs `{}`, which runs the tests in {} (outside the audited folder)",
+                job.id,
+                anc.id,
+                t.found.dir.as_deref().unwrap_or("another folder")
             ));
         }
     }
@@ -157,6 +172,22 @@ fn judge(ci: &Ci<'_>, d: &DeployJob) -> Result<String, String> {
         "job `{}` ({}:{}) deploys without waiting for the tests ({}); {hint}",
         job.id, flow.path, job.line, d.how
     ))
+}
+
+/// A test the job runs outside the audited folder, in the service's main language.
+fn tests_elsewhere<'a>(ci: &Ci<'_>, job: &'a JobView<'_>) -> Option<&'a Fact> {
+    if job.disabled {
+        return None;
+    }
+    job.facts.iter().find(|f| {
+        f.found.kind == Kind::Test
+            && f.elsewhere
+            && !(f.found.lang.is_none() && f.found.scenario)
+            && match (ci.main, f.found.lang) {
+                (Some(main), Some(lang)) => main == lang,
+                _ => true,
+            }
+    })
 }
 
 fn check(_repo: &Repo, ctx: &Context) -> Outcome {

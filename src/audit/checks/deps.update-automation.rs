@@ -4,8 +4,8 @@ use globset::Glob;
 use serde_json::Value;
 
 use crate::audit::{Context, Outcome};
-use crate::repo::Repo;
 use crate::repo::stack::{Language, is_vendored};
+use crate::repo::{Repo, workspace};
 
 crate::declare_check! {
     /// Passes when Dependabot or Renovate keeps the service's main package ecosystem up to
@@ -15,7 +15,9 @@ crate::declare_check! {
     /// - Dependabot: `.github/dependabot.yml` has an `updates` entry whose `package-ecosystem`
     ///   is the service's (`pip` or `uv` for Python, `npm` or `bun` for Node, `cargo`,
     ///   `gomod`, `maven` or `gradle`) and whose `directory`/`directories` is where the
-    ///   service's manifests are (Dependabot does not search below the directory it is given);
+    ///   service's manifests are (Dependabot does not search below the directory it is given),
+    ///   or, for a member of a workspace (uv, npm, pnpm, Cargo, Go), the workspace's root,
+    ///   where its one lockfile is updated;
     /// - Renovate: `renovate.json(5)`, `.renovaterc(.json)`, `.github/renovate.json(5)` or a
     ///   `renovate` key in the root `package.json`, not disabled, whose `enabledManagers` (if
     ///   set) include a manager of that ecosystem.
@@ -94,9 +96,22 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     if manifest_dirs.is_empty() {
         return Outcome::skip("no dependency manifest found for the service");
     }
+    // A member of a workspace (uv, npm, Cargo, Go) is locked, so updated, at the workspace's
+    // root: an entry there covers it.
+    let workspace = workspace::enclosing(repo).filter(|w| w.language == language);
+    if let Some(ws) = &workspace {
+        manifest_dirs.push(normalise_dir(&ws.root));
+    }
     let (dependabot_ecos, renovate_managers) = ecosystems(language);
     let suggested = match language {
-        Language::Python if repo.service_file("uv.lock").is_some() => "uv",
+        Language::Python
+            if repo.service_file("uv.lock").is_some()
+                || workspace
+                    .as_ref()
+                    .is_some_and(|w| w.manifest.ends_with("pyproject.toml")) =>
+        {
+            "uv"
+        }
         Language::Python => "pip",
         Language::Node => "npm",
         Language::Rust => "cargo",
@@ -110,7 +125,12 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         }
     };
     let service_root = normalise_dir(&repo.prefix);
-    let directory = if manifest_dirs.contains(&service_root) || manifest_dirs.len() > 6 {
+    let directory = if let Some(ws) = &workspace {
+        format!(
+            "`directory: {}` (the workspace's root)",
+            normalise_dir(&ws.root)
+        )
+    } else if manifest_dirs.contains(&service_root) || manifest_dirs.len() > 6 {
         format!("`directory: {service_root}`")
     } else if manifest_dirs.len() == 1 {
         format!("`directory: {}`", manifest_dirs[0])

@@ -1165,31 +1165,46 @@ impl<'r> Walker<'r> {
         let before = self.out.len();
         let mut nontrivial = false;
         for rule in rules {
+            // A pattern rule's `%` in prerequisites and `$*` in the recipe are the stem.
+            let stem = mk.stem(rule, target);
+            let with_stem = |s: &str, mark: &str| match &stem {
+                Some(stem) => s
+                    .replace("$$", "\u{0}")
+                    .replace(mark, stem)
+                    .replace('\u{0}', "$$"),
+                None => s.to_string(),
+            };
             for p in &rule.prereqs {
-                let p = mk.expand(p, Some(target), 0);
-                if !mk.rules_for(&p).is_empty() {
-                    let mut child = f.clone();
-                    child.stack.push(key.clone());
-                    self.make_target(mk, path, &p, dir, &child, depth + 1);
+                // One prerequisite may expand to several (`$(addprefix test-,$(SERVICES))`).
+                let expanded = mk.expand(&with_stem(p, "%"), Some(target), 0);
+                for p in expanded.split_whitespace() {
+                    if !mk.rules_for(p).is_empty() {
+                        let mut child = f.clone();
+                        child.stack.push(key.clone());
+                        self.make_target(mk, path, p, dir, &child, depth + 1);
+                    }
                 }
             }
             for (line, cmd) in &rule.recipe {
-                let cmd = mk.expand(cmd, Some(target), 0);
-                let cmd = cmd.trim_start_matches(['@', '-', '+']).trim();
-                let first = cmd.split_whitespace().next().unwrap_or("");
-                if !matches!(
-                    first,
-                    "echo" | "printf" | "true" | ":" | "exit" | "" | "@echo"
-                ) {
-                    nontrivial = true;
+                let expanded = mk.expand(&with_stem(cmd, "$*"), Some(target), 0);
+                // A `define`d variable expands to several recipe lines, each its own command.
+                for cmd in expanded.lines() {
+                    let cmd = cmd.trim().trim_start_matches(['@', '-', '+']).trim();
+                    let first = cmd.split_whitespace().next().unwrap_or("");
+                    if !matches!(
+                        first,
+                        "echo" | "printf" | "true" | ":" | "exit" | "" | "@echo"
+                    ) {
+                        nontrivial = true;
+                    }
+                    let mut child = f.child(
+                        Some(target),
+                        format!("make {target} ({path}:{line})"),
+                        dir.clone(),
+                    );
+                    child.stack.push(key.clone());
+                    self.script(cmd, &child);
                 }
-                let mut child = f.child(
-                    Some(target),
-                    format!("make {target} ({path}:{line})"),
-                    dir.clone(),
-                );
-                child.stack.push(key.clone());
-                self.script(cmd, &child);
             }
         }
         if self.out.len() == before && nontrivial {
@@ -3363,6 +3378,57 @@ mod tests {
         );
         assert!(f[2].coverage);
         assert!(f[2].via[0].contains("Makefile:3"), "{:?}", f[2].via);
+    }
+
+    #[test]
+    fn pattern_rules_build_the_targets_they_match_with_their_stem() {
+        // A monorepo's `make test-api`: `cd services/$*` runs in the member's folder.
+        let f = found(
+            &[
+                (
+                    "Makefile",
+                    "UV ?= uv\ninstall:\n\t$(UV) sync --locked\ntest-%: install\n\tcd services/$* && $(UV) run pytest --cov\nlint-%:\n\techo $$*\n",
+                ),
+                ("services/api/pyproject.toml", "[project]\nname = \"api\"\n"),
+            ],
+            "make test-api",
+        );
+        let test = f.iter().find(|x| x.kind == Kind::Test).expect("a test");
+        assert!(test.coverage);
+        assert_eq!(test.dir.as_deref(), Some("services/api"));
+        assert!(
+            test.via[0].contains("make test-api (Makefile:5)"),
+            "{:?}",
+            test.via
+        );
+        // `make test` runs every member's tests through `$(addprefix …)`.
+        let all = found(
+            &[(
+                "Makefile",
+                "SERVICES := api web\ntest: $(addprefix test-,$(SERVICES))\ntest-%:\n\tcd services/$* && pytest\n",
+            )],
+            "make test",
+        );
+        let dirs: Vec<Option<&str>> = all.iter().map(|x| x.dir.as_deref()).collect();
+        assert_eq!(dirs, [Some("services/api"), Some("services/web")]);
+        // `$(call NAME,args)` of a `define`d template, as a monorepo runs one member's tests.
+        let called = found(
+            &[(
+                "Makefile",
+                "define pytest\ncd $(1) && $(BIN)/pytest --cov\nendef\ndefine with_db\n\t@if [ -z \"$${URL:-}\" ]; then db start; fi\nendef\ntest-models:\n\t$(with_db)\n\t$(call pytest,packages/models)\n",
+            )],
+            "make test-models",
+        );
+        let test = called
+            .iter()
+            .find(|x| x.kind == Kind::Test)
+            .expect("a test");
+        assert!(test.coverage);
+        assert_eq!(test.dir.as_deref(), Some("packages/models"));
+        // An explicit rule wins over a pattern, and a pattern needs a non-empty stem.
+        let mk = tasks::Makefile::parse("test-%:\n\tpytest\ntest-web:\n\tnpm test\n");
+        assert_eq!(mk.rules_for("test-web")[0].recipe[0].1, "npm test");
+        assert!(mk.rules_for("test-").is_empty());
     }
 
     #[test]

@@ -78,11 +78,16 @@ impl Makefile {
             lines.push(p);
         }
         let mut current: Option<usize> = None;
-        let mut in_define = false;
+        // `define NAME … endef`: a multi-line variable (a recipe fragment or a `$(call …)`
+        // template).
+        let mut define: Option<(String, Vec<String>)> = None;
         for (n, line) in lines {
-            if in_define {
+            if let Some((name, body)) = define.as_mut() {
                 if line.trim_start().starts_with("endef") {
-                    in_define = false;
+                    mk.vars.insert(std::mem::take(name), body.join("\n"));
+                    define = None;
+                } else {
+                    body.push(line);
                 }
                 continue;
             }
@@ -123,7 +128,13 @@ impl Makefile {
                 continue;
             }
             if word == "define" {
-                in_define = true;
+                let name = t
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim_end_matches(['=', ':', '?', '+', '!'])
+                    .to_string();
+                define = Some((name, Vec::new()));
                 continue;
             }
             if let Some(c) = MAKE_ASSIGN.captures(t) {
@@ -153,13 +164,9 @@ impl Makefile {
                     Some((p, cmd)) => (p.to_string(), Some(cmd.trim().to_string())),
                     None => (rest, None),
                 };
-                let prereqs = prereqs
-                    .split('#')
-                    .next()
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .filter(|p| *p != "|")
-                    .map(String::from)
+                let prereqs = split_words_outside_calls(prereqs.split('#').next().unwrap_or(""))
+                    .into_iter()
+                    .filter(|p| p != "|")
                     .collect();
                 if mk.default_goal.is_none()
                     && let Some(first) = targets.first()
@@ -185,12 +192,33 @@ impl Makefile {
         mk
     }
 
-    /// Rules that build `target` (several for `::` rules or split prerequisites).
+    /// Rules that build `target` (several for `::` rules or split prerequisites); without an
+    /// explicit one, the pattern rules that match it (`test-%` builds `test-api`).
     pub fn rules_for(&self, target: &str) -> Vec<&MakeRule> {
-        self.rules
+        let explicit: Vec<&MakeRule> = self
+            .rules
             .iter()
             .filter(|r| r.targets.iter().any(|t| self.expand(t, None, 0) == target))
+            .collect();
+        if !explicit.is_empty() {
+            return explicit;
+        }
+        self.rules
+            .iter()
+            .filter(|r| self.stem(r, target).is_some())
             .collect()
+    }
+
+    /// The stem `%` stands for when pattern rule `rule` builds `target` (`api` for `test-%`
+    /// and `test-api`); `None` when it is no pattern rule for it.
+    pub fn stem(&self, rule: &MakeRule, target: &str) -> Option<String> {
+        rule.targets.iter().find_map(|t| {
+            let t = self.expand(t, None, 0);
+            let (prefix, suffix) = t.split_once('%')?;
+            let stem = target.strip_prefix(prefix)?.strip_suffix(suffix)?;
+            let word = |c: char| !(c.is_whitespace() || matches!(c, '(' | ')' | '{' | '}' | ','));
+            (!stem.is_empty() && stem.chars().all(word)).then(|| stem.to_string())
+        })
     }
 
     /// Expands `$(VAR)`, `${VAR}`, `$@`, `$(MAKE)` and `$$`; unknown variables stay as written
@@ -241,7 +269,10 @@ impl Makefile {
                     if name == "MAKE" {
                         out.push_str("make");
                     } else if name.contains(' ') || name.contains(',') {
-                        // A function call: `$(shell …)`, `$(wildcard …)`.
+                        // A function call: `$(addprefix test-,$(SERVICES))` is expanded (a
+                        // monorepo's `test` target lists its members so); `$(shell …)`,
+                        // `$(wildcard …)` and the rest become empty.
+                        out.push_str(&self.call(name, target, depth));
                     } else if let Some(v) = self.vars.get(name) {
                         out.push_str(&self.expand(v, target, depth + 1));
                     } else if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -260,6 +291,100 @@ impl Makefile {
         }
         out
     }
+}
+
+impl Makefile {
+    /// `addprefix` and `addsuffix` over an expanded word list, and `call` of a variable with
+    /// `$(1)`, `$(2)`… filled in; other functions are empty.
+    fn call(&self, inner: &str, target: Option<&str>, depth: u8) -> String {
+        let Some((function, args)) = inner.split_once(char::is_whitespace) else {
+            return String::new();
+        };
+        if function == "call" {
+            let mut parts = split_top_level_commas(args).into_iter();
+            let Some(body) = parts.next().and_then(|name| self.vars.get(name.trim())) else {
+                return String::new();
+            };
+            let mut text = body.clone();
+            for (i, arg) in parts.enumerate() {
+                let arg = self.expand(arg, target, depth + 1);
+                let n = i + 1;
+                text = text
+                    .replace(&format!("$({n})"), &arg)
+                    .replace(&format!("${{{n}}}"), &arg);
+            }
+            return self.expand(&text, target, depth + 1);
+        }
+        let Some((affix, list)) = split_top_level_comma(args) else {
+            return String::new();
+        };
+        let affix = self.expand(affix.trim(), target, depth + 1);
+        let words: Vec<String> = self
+            .expand(list, target, depth + 1)
+            .split_whitespace()
+            .map(|w| match function {
+                "addprefix" => format!("{affix}{w}"),
+                _ => format!("{w}{affix}"),
+            })
+            .collect();
+        if matches!(function, "addprefix" | "addsuffix") {
+            words.join(" ")
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Splits at every comma outside parentheses or braces.
+fn split_top_level_commas(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some((head, tail)) = split_top_level_comma(rest) {
+        out.push(head);
+        rest = tail;
+    }
+    out.push(rest);
+    out
+}
+
+/// Splits at the first comma outside parentheses or braces.
+fn split_top_level_comma(s: &str) -> Option<(&str, &str)> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            ',' if depth == 0 => return Some((&s[..i], &s[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits prerequisites at whitespace outside `$( … )` and `${ … }`, so a function call
+/// stays one word.
+fn split_words_outside_calls(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut depth = 0i32;
+    for c in s.chars() {
+        match c {
+            '(' | '{' => depth += 1,
+            ')' | '}' => depth -= 1,
+            _ => {}
+        }
+        if c.is_whitespace() && depth <= 0 {
+            if !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        out.push(word);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------
