@@ -76,12 +76,9 @@ impl Renderer {
                       _: &mut handlebars::RenderContext,
                       out: &mut dyn handlebars::Output|
                       -> handlebars::HelperResult {
-                    let name = h
-                        .param(0)
-                        .and_then(|p| p.value().as_str())
-                        .ok_or_else(|| {
-                            RenderErrorReason::Other("include takes a file name".into())
-                        })?;
+                    let name = h.param(0).and_then(|p| p.value().as_str()).ok_or_else(|| {
+                        RenderErrorReason::Other("include takes a file name".into())
+                    })?;
                     let text = texts.get(name).ok_or_else(|| {
                         RenderErrorReason::Other(format!(
                             "no _raw/{name} in this template to include"

@@ -19,6 +19,7 @@ mod github_protect;
 mod github_secrets;
 mod init_cli;
 mod init_fastapi;
+mod init_monorepo;
 mod migrations_alembic;
 mod migrations_lint;
 mod migrations_plan;
