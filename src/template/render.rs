@@ -3,7 +3,7 @@
 //! case helpers service names need (`snake_case`, `kebab_case`, `upper_snake_case`,
 //! `title_case`).
 
-use handlebars::{Handlebars, RenderError, RenderErrorReason, handlebars_helper};
+use handlebars::{Handlebars, RenderError, RenderErrorReason, Renderable as _, handlebars_helper};
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase};
 
 use super::TemplateError;
@@ -37,15 +37,26 @@ impl Renderer {
     }
 
     /// Renders `text`; `name` identifies it in errors (a file path, "default of ...").
+    ///
+    /// Each distinct text is parsed once per process: a monorepo renders the same stack once
+    /// per service, and `add service` renders the whole repository twice, while parsing is
+    /// most of a render's cost.
     pub fn render_str(
         &self,
         name: &str,
         text: &str,
         context: &serde_json::Value,
     ) -> Result<String, TemplateError> {
-        self.registry
-            .render_template(text, context)
-            .map_err(|e| render_error(name, e))
+        let template = compiled(text).map_err(|e| render_error(name, e))?;
+        let context = handlebars::Context::wraps(context).map_err(|e| render_error(name, e))?;
+        let mut output = handlebars::StringOutput::new();
+        let mut rc = handlebars::RenderContext::new(None);
+        template
+            .render(&self.registry, &context, &mut rc, &mut output)
+            .map_err(|e| render_error(name, e))?;
+        output
+            .into_string()
+            .map_err(|e| render_error(name, RenderError::from(e)))
     }
 
     /// Registers the text that fills a slot: `{{> NAME}}` in any file renders it, with the
@@ -109,6 +120,22 @@ impl Renderer {
         let value = self.render_str(&name, &format!("{{{{{expr}}}}}"), context)?;
         Ok(!matches!(value.trim(), "" | "false" | "0" | "null" | "[]"))
     }
+}
+
+/// Parsed templates by their text, shared by every renderer of the process.
+fn compiled(text: &str) -> Result<std::sync::Arc<handlebars::Template>, RenderError> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<handlebars::Template>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(t) = cache.lock().ok().and_then(|c| c.get(text).cloned()) {
+        return Ok(t);
+    }
+    let template = Arc::new(handlebars::Template::compile(text).map_err(RenderError::from)?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(text.to_string(), template.clone());
+    }
+    Ok(template)
 }
 
 fn render_error(name: &str, e: RenderError) -> TemplateError {
