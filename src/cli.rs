@@ -240,9 +240,11 @@ Examples:
   new-service github protect acme/billing-api --checks test --checks lint
   new-service github protect acme/billing-api --branch release --mode classic
 
-By default the required checks are the jobs of the workflows in ./.github/workflows that run on
-pull_request (a matrix job gives one check per combination); run it in a checkout of the
-repository, or pass --dir or --checks.";
+By default the required checks are the jobs of ./.github/workflows that run on every pull
+request: a gate job alone where one needs all the others (a monorepo made by init), else each
+such job (a matrix job gives one check per combination). Never a job skipped on pull requests
+(a deploy) nor one of a workflow filtered by paths: a required check that never runs keeps pull
+requests waiting. Run it in a checkout of the repository, or pass --dir or --checks.";
 
 const SECRETS_EXAMPLES: &str = "\
 Examples:
