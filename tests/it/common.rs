@@ -62,3 +62,30 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// Runs `program` in `dir` with no input; panics (naming the program) when it cannot start.
+pub fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} (run the suite with ./scripts/test): {e}"))
+}
+
+/// A finished command's stdout and stderr, for assertion messages.
+pub fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Stops a generated project's local database (scripts/testdb.py) whatever happens to the test.
+pub struct DbGuard<'a>(pub &'a Path);
+impl Drop for DbGuard<'_> {
+    fn drop(&mut self) {
+        let _ = run(self.0, "python3", &["scripts/testdb.py", "stop"]);
+    }
+}

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::common::{git, new_service};
+use crate::common::{DbGuard, git, new_service, run, text};
 
 /// One generated service shared by the tests of this module (scaffolding and installing its
 /// dependencies once keeps the suite fast); each test works on its own aspect of it.
@@ -39,31 +39,6 @@ fn service() -> &'static PathBuf {
             .success();
         root
     })
-}
-
-fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} (run the suite with ./scripts/test): {e}"))
-}
-
-fn text(out: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// Stops the service's database whatever happens to the test.
-struct DbGuard<'a>(&'a Path);
-impl Drop for DbGuard<'_> {
-    fn drop(&mut self) {
-        let _ = run(self.0, "python3", &["scripts/testdb.py", "stop"]);
-    }
 }
 
 /// Kills the app server whatever happens to the test.

@@ -14,7 +14,7 @@ use globset::Glob;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::{git, new_service};
+use crate::common::{DbGuard, git, new_service, run, text};
 
 /// `shop` made by `init --layout monorepo` (api, backoffice) plus `billing` from `add service`,
 /// committed. Outside this checkout (inside it `init` would give it its own repository
@@ -57,23 +57,6 @@ fn monorepo() -> &'static PathBuf {
     })
 }
 
-fn run(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} (run the suite with ./scripts/test): {e}"))
-}
-
-fn text(out: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 /// A clone of the shared monorepo that a test may change.
 fn clone() -> (TempDir, PathBuf) {
     let tmp = TempDir::new().unwrap();
@@ -101,14 +84,6 @@ fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{rel} lacks {from:?}");
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
-/// Stops a clone's local database whatever happens to the test.
-struct DbGuard<'a>(&'a Path);
-impl Drop for DbGuard<'_> {
-    fn drop(&mut self) {
-        let _ = run(self.0, "python3", &["scripts/testdb.py", "stop"]);
-    }
 }
 
 #[test]
