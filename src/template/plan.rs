@@ -40,21 +40,25 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Adds the files of another instance; a path written twice is a conflict.
+    /// Adds the files of another instance; a path written twice is a conflict, and then the
+    /// plan is left as it was.
     pub fn extend(&mut self, files: Vec<PlannedFile>) -> Result<(), TemplateError> {
-        let mut by_path: BTreeMap<String, PlannedFile> =
-            self.files.drain(..).map(|f| (f.path.clone(), f)).collect();
-        for file in files {
-            if let Some(earlier) = by_path.get(&file.path) {
+        let mut by_path: BTreeMap<&str, &str> = self
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.origin.as_str()))
+            .collect();
+        for file in &files {
+            if let Some(first) = by_path.insert(&file.path, &file.origin) {
                 return Err(TemplateError::Conflict {
                     path: file.path.clone(),
-                    first: earlier.origin.clone(),
-                    second: file.origin,
+                    first: first.to_string(),
+                    second: file.origin.clone(),
                 });
             }
-            by_path.insert(file.path.clone(), file);
         }
-        self.files = by_path.into_values().collect();
+        self.files.extend(files);
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(())
     }
 }
@@ -330,6 +334,39 @@ pub fn check_relative(path: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn file(path: &str, origin: &str) -> PlannedFile {
+        PlannedFile {
+            path: path.into(),
+            contents: Cow::Borrowed(b""),
+            executable: false,
+            rendered: false,
+            origin: origin.into(),
+        }
+    }
+
+    #[test]
+    fn a_path_written_by_two_instances_of_a_workspace_is_a_conflict_naming_both() {
+        let mut plan = Plan::default();
+        plan.extend(vec![
+            file("Makefile", "layer `tasks`"),
+            file("services/api/a.py", "stack `fastapi`"),
+        ])
+        .unwrap();
+        plan.extend(vec![file("services/web/a.py", "stack `fastapi`")])
+            .unwrap();
+        let err = plan
+            .extend(vec![file("Makefile", "stack `backoffice`")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`Makefile`"), "{err}");
+        assert!(
+            err.contains("layer `tasks`") && err.contains("stack `backoffice`"),
+            "{err}"
+        );
+        let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths.len(), 3, "{paths:?}");
+    }
 
     #[test]
     fn escaping_paths_are_refused() {
