@@ -127,12 +127,24 @@ pub fn run(opts: &AddOptions) -> Result<AddOutcome, AddError> {
     for assignment in &opts.set {
         own.insert_assignment(assignment)?;
     }
-    let service = Service::resolve(
-        &opts.name,
-        Template::embedded(&stack)?,
-        &before.answers,
-        &own,
-    )?;
+    let template = Template::embedded(&stack)?;
+    if let Some(key) = own
+        .keys()
+        .find(|k| !template.placeholders.contains_key(k.as_str()))
+    {
+        return Err(TemplateError::UnknownPlaceholder {
+            key: key.clone(),
+            origin: "--set".into(),
+            known: template
+                .placeholders
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+        .into());
+    }
+    let service = Service::resolve(&opts.name, template, &before.answers, &own)?;
     let mut after = workspace_of(&record)?;
     after.services.push(service.clone());
 

@@ -417,6 +417,12 @@ fn add_service_refuses_an_existing_name_a_dirty_tree_and_a_repository_that_is_no
         .assert()
         .code(2)
         .stderr(predicate::str::contains("reserved"));
+    new_service()
+        .current_dir(&root)
+        .args(["add", "service", "orders", "--set", "colour=blue"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown placeholder `colour`"));
     std::fs::write(root.join("README.md"), "edited\n").unwrap();
     new_service()
         .current_dir(&root)
