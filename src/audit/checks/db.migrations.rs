@@ -15,7 +15,11 @@ crate::declare_check! {
     /// (`migrations/*/up.sql`), golang-migrate (`*.up.sql`), goose (`-- +goose Up`), dbmate,
     /// Atlas, Prisma (`prisma/migrations/*/migration.sql`), Drizzle, TypeORM
     /// (`MigrationInterface`), Sequelize, Knex, MikroORM, node-pg-migrate, SeaORM or
-    /// refinery, or SQL files in a `migrations` folder.
+    /// refinery, or SQL files in a `migrations` folder. A folder whose name ends in
+    /// `migrations` counts as one (`knex_migrations`, `db-migrations`). Migrations a project
+    /// runs itself count too: a source file named or kept in `migrations` (`migrations.py`,
+    /// `sql_migrations.rs`, `internal/migrations/v2.go`) that changes the schema in two or more
+    /// places (`CREATE TABLE`, `ALTER TABLE`, `add_column`, `Table::alter()`).
     ///
     /// It is skipped when the service uses no database, or only a schemaless document store
     /// (MongoDB). When it fails and the code builds its schema with `create_all()`/
@@ -43,6 +47,13 @@ static JS_MIGRATION: LazyLock<Regex> = LazyLock::new(|| {
         r"implements\s+MigrationInterface|queryInterface\.|exports\.up\s*=|export\s+(?:async\s+)?function\s+up\s*\(|extends\s+Migration\b|pgm\.",
     )
 });
+/// A schema change in source code: DDL in a string, or a schema builder's call.
+static SCHEMA_CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:create|alter)\s+table\b)|\badd_column\s*\(|\bTable::(?:alter|create)\(\)|\.(?:addColumn|createTable|alterTable)\s*\(",
+    )
+});
+
 static SCHEMA_AT_STARTUP: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\.create_all\s*\(|\.AutoMigrate\s*\(|synchronize\s*:\s*true|SchemaUtils\.create|ddl-auto\s*[:=]\s*(?:update|create)",
@@ -101,7 +112,16 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let parent = rel.rsplit('/').nth(1).unwrap_or("");
     let dirs: Vec<&str> = rel.split('/').collect();
-    let in_dir = |d: &str| dirs[..dirs.len().saturating_sub(1)].contains(&d);
+    // `migrations` and the folders named after it (`knex_migrations`, `db-migrations`).
+    let in_dir = |d: &str| {
+        dirs[..dirs.len().saturating_sub(1)].iter().any(|dir| {
+            let dir = dir.to_ascii_lowercase();
+            dir == d
+                || dir
+                    .strip_suffix(d)
+                    .is_some_and(|head| head.ends_with(['_', '-', '.']))
+        })
+    };
     let text = || f.text().unwrap_or("");
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".down.sql")
@@ -122,7 +142,7 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
         {
             return Some("Django");
         }
-        return None;
+        return code_migrations(rel, &lower, text());
     }
     if FLYWAY_NAME.is_match(name) {
         return Some("Flyway");
@@ -180,7 +200,30 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
     if name == "atlas.sum" {
         return Some("Atlas");
     }
-    None
+    code_migrations(rel, &lower, text())
+}
+
+/// Versioned migrations a project runs itself: a source file named or kept in `migrations`
+/// (`lnbits/core/migrations.py`, `src/sql_migrations.rs`, `internal/migrations/v2.4.0.go`)
+/// that changes the schema in at least two places. One `CREATE TABLE` in a file that happens to
+/// be called so is a schema, not a history of changes.
+fn code_migrations(rel: &str, lower_name: &str, text: &str) -> Option<&'static str> {
+    let (stem, ext) = lower_name.rsplit_once('.')?;
+    if !matches!(ext, "py" | "go" | "rs" | "js" | "mjs" | "cjs" | "ts" | "java" | "kt" | "rb") {
+        return None;
+    }
+    let named = stem == "migrations"
+        || stem == "migration"
+        || stem.ends_with("_migrations")
+        || stem.ends_with("-migrations");
+    let kept = rel
+        .rsplit('/')
+        .skip(1)
+        .any(|d| d.eq_ignore_ascii_case("migrations") || d.eq_ignore_ascii_case("migration"));
+    if !(named || kept) {
+        return None;
+    }
+    (SCHEMA_CHANGE.find_iter(text).nth(1).is_some()).then_some("versioned in code")
 }
 
 /// Where production code builds the schema itself.
