@@ -209,7 +209,10 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
 /// be called so is a schema, not a history of changes.
 fn code_migrations(rel: &str, lower_name: &str, text: &str) -> Option<&'static str> {
     let (stem, ext) = lower_name.rsplit_once('.')?;
-    if !matches!(ext, "py" | "go" | "rs" | "js" | "mjs" | "cjs" | "ts" | "java" | "kt" | "rb") {
+    if !matches!(
+        ext,
+        "py" | "go" | "rs" | "js" | "mjs" | "cjs" | "ts" | "java" | "kt" | "rb"
+    ) {
         return None;
     }
     let named = stem == "migrations"
