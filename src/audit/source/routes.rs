@@ -327,6 +327,9 @@ fn path_role(path: &str) -> PathRole {
     const LONGEST: usize = 16;
     let (mut last, mut before): (Option<Segment>, Option<Segment>) = (None, None);
     let (mut any_health, mut any_ops, mut all_catch_all) = (false, false, true);
+    // A parameter (`:id`, `{id}`, `<int:id>`, `(?P<id>…)`) names a resource: `/orders/:id/status`
+    // is the status of one order, not the service's liveness.
+    let mut parameter = false;
     for raw in path.as_bytes().split(|&b| b == b'/') {
         let start = raw.iter().position(|&b| b != b'^' && b != b'$');
         let end = raw.iter().rposition(|&b| b != b'^' && b != b'$');
@@ -335,6 +338,8 @@ fn path_role(path: &str) -> PathRole {
         };
         let raw = &raw[start..=end];
         all_catch_all &= matches!(raw, b"*" | b"(.*)" | b".*" | b"{*}" | b"**");
+        parameter |= matches!(raw.first(), Some(b':' | b'{' | b'<' | b'('))
+            && !matches!(raw, b"(.*)" | b"{*}");
         let mut buf = [0u8; LONGEST];
         let word = if raw.len() <= LONGEST && raw.iter().any(u8::is_ascii_uppercase) {
             let lower = &mut buf[..raw.len()];
@@ -361,10 +366,11 @@ fn path_role(path: &str) -> PathRole {
             ..PathRole::default()
         };
     };
-    let health = last.health
-        || last.live && any_health
-        || before.is_some_and(|b| b.health) && last.live_under_health;
-    let ready = last.ready;
+    let health = !parameter
+        && (last.health
+            || last.live && any_health
+            || before.is_some_and(|b| b.health) && last.live_under_health);
+    let ready = !parameter && last.ready;
     PathRole {
         health,
         ready,
@@ -2163,6 +2169,11 @@ mod tests {
         assert!(is_ops_path("/metrics"));
         assert!(is_ops_path("/"));
         assert!(!is_ops_path("/items"));
+        // The status of one resource is not the service's liveness.
+        assert!(!is_health_path("/api/badge/:id/status"));
+        assert!(!is_health_path("/orders/{order_id}/status"));
+        assert!(!is_health_path("/jobs/<int:job_id>/ping"));
+        assert!(!is_ready_path("/workers/:name/ready"));
     }
 
     #[test]
