@@ -347,6 +347,63 @@ fn errors_exit_two_and_say_what_went_wrong() {
 }
 
 #[test]
+fn a_python_migration_that_does_not_parse_is_a_syntax_error_finding() {
+    let tmp = TempDir::new().unwrap();
+    let versions = tmp.path().join("alembic/versions");
+    fs::create_dir_all(&versions).unwrap();
+    fs::write(
+        versions.join("0001_add_email.py"),
+        "revision = '0001'\ndown_revision = None\n\n\ndef upgrade():\n    op.add_column('users', sa.Column('email', sa.Text(), nullable=True)\n\n\ndef downgrade():\n    pass\n",
+    )
+    .unwrap();
+    let app = tmp.path().join("shop/migrations");
+    fs::create_dir_all(&app).unwrap();
+    fs::write(app.join("__init__.py"), "").unwrap();
+    fs::write(
+        app.join("0001_initial.py"),
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    initial = True\n    operations = [\n        migrations.RunSQL('SELECT 1'\n    ]\n",
+    )
+    .unwrap();
+    let out = new_service()
+        .current_dir(tmp.path())
+        .args(["migrations", "lint", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "alembic/versions/0001_add_email.py".into(),
+            6,
+            "syntax-error".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "shop/migrations/0001_initial.py".into(),
+            8,
+            "syntax-error".into()
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn pg_version_decides_whether_a_constant_default_rewrites_the_table() {
     let lint = |version: &str| {
         new_service()
