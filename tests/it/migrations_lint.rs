@@ -418,6 +418,35 @@ fn pg_version_decides_whether_a_constant_default_rewrites_the_table() {
 }
 
 #[test]
+fn a_default_in_parentheses_or_with_a_sign_rewrites_no_more_than_the_bare_one() {
+    let lint = |sql: &str, version: &str| {
+        new_service()
+            .args(["migrations", "lint", "-", "--pg-version", version])
+            .write_stdin(sql.to_string())
+            .assert()
+    };
+    for sql in [
+        "ALTER TABLE orders ADD COLUMN n integer DEFAULT (1);",
+        "ALTER TABLE orders ADD COLUMN n integer NOT NULL DEFAULT ((1));",
+        "ALTER TABLE orders ADD COLUMN n integer DEFAULT -1;",
+        "ALTER TABLE orders ADD COLUMN created_at timestamptz DEFAULT (now());",
+        "ALTER TABLE orders ADD COLUMN created_at timestamptz NOT NULL DEFAULT (now());",
+    ] {
+        lint(sql, "11").success();
+        lint(sql, "10")
+            .code(1)
+            .stdout(predicate::str::contains("add-column-rewrite"));
+    }
+    // A volatile function is computed row by row, with or without parentheses.
+    lint(
+        "ALTER TABLE orders ADD COLUMN uid uuid DEFAULT (gen_random_uuid());",
+        "14",
+    )
+    .code(1)
+    .stdout(predicate::str::contains("add-column-rewrite"));
+}
+
+#[test]
 fn a_django_migration_named_alone_is_judged_against_its_apps_history() {
     let tmp = TempDir::new().unwrap();
     let app = tmp.path().join("shop/migrations");
