@@ -403,6 +403,31 @@ fn a_python_migration_that_does_not_parse_is_a_syntax_error_finding() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_as_a_path_is_refused_never_read() {
+    let tmp = TempDir::new().unwrap();
+    let fifo = tmp.path().join("0001_users.sql");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Nobody writes to the pipe: reading it would block until the timeout kills the command.
+    let out = new_service()
+        .args(["migrations", "lint"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert!(stderr.contains("named pipe (FIFO), not a file"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
 #[test]
 fn pg_version_decides_whether_a_constant_default_rewrites_the_table() {
     let lint = |version: &str| {
