@@ -222,7 +222,7 @@ fn released_image_compose(text: &str, names: &[String]) -> Option<String> {
         let repository = image.split(['@']).next()?;
         let last = repository.rsplit('/').next()?;
         let name = last.split(':').next()?.to_ascii_lowercase();
-        (restarts && names.iter().any(|n| *n == name)).then(|| image.to_string())
+        (restarts && names.contains(&name)).then(|| image.to_string())
     })
 }
 
