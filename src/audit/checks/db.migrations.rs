@@ -19,7 +19,9 @@ crate::declare_check! {
     /// `migrations` counts as one (`knex_migrations`, `db-migrations`). Migrations a project
     /// runs itself count too: a source file named or kept in `migrations` (`migrations.py`,
     /// `sql_migrations.rs`, `internal/migrations/v2.go`) that changes the schema in two or more
-    /// places (`CREATE TABLE`, `ALTER TABLE`, `add_column`, `Table::alter()`).
+    /// places (`CREATE TABLE`, `ALTER TABLE`, `add_column`, `Table::alter()`), or any source file
+    /// that keeps a schema-version table (`schemaVersion`, `schema_migrations`) and alters
+    /// tables in two or more places.
     ///
     /// It is skipped when the service uses no database, or only a schemaless document store
     /// (MongoDB). When it fails and the code builds its schema with `create_all()`/
@@ -53,6 +55,15 @@ static SCHEMA_CHANGE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i:\b(?:create|alter)\s+table\b)|\badd_column\s*\(|\bTable::(?:alter|create)\(\)|\.(?:addColumn|createTable|alterTable)\s*\(",
     )
 });
+
+/// The table in which a project that migrates itself records its schema's version.
+static SCHEMA_VERSION_TABLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?[`"\[]?(?:schema_?version|schema_migrations|db_?version|migration_?version)\b"#,
+    )
+});
+/// A change of an existing table.
+static ALTER_TABLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\balter\s+table\b"));
 
 static SCHEMA_AT_STARTUP: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -223,10 +234,15 @@ fn code_migrations(rel: &str, lower_name: &str, text: &str) -> Option<&'static s
         .rsplit('/')
         .skip(1)
         .any(|d| d.eq_ignore_ascii_case("migrations") || d.eq_ignore_ascii_case("migration"));
-    if !(named || kept) {
-        return None;
+    if named || kept {
+        return (SCHEMA_CHANGE.find_iter(text).nth(1).is_some()).then_some("versioned in code");
     }
-    (SCHEMA_CHANGE.find_iter(text).nth(1).is_some()).then_some("versioned in code")
+    // Wherever the file is: a schema-version table and changes of existing tables
+    // (`CREATE TABLE schemaVersion …`, then `ALTER TABLE messages ADD COLUMN …` per version).
+    (text.contains("ersion")
+        && SCHEMA_VERSION_TABLE.is_match(text)
+        && ALTER_TABLE.find_iter(text).nth(1).is_some())
+    .then_some("versioned in code")
 }
 
 /// Where production code builds the schema itself.
