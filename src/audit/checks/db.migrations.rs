@@ -92,6 +92,21 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
             found.push((tool, f));
         }
     }
+    if found.is_empty() {
+        // Only when no migration was found by name: a schema-version table anywhere.
+        for f in repo.service_files() {
+            let rel = &f.path[prefix..];
+            if f.is_vendored() || f.is_test() || rel.starts_with(".github/") {
+                continue;
+            }
+            if let Some(text) = f.text()
+                && is_code(rel)
+                && versioned_by_table(text)
+            {
+                found.push(("versioned in code", f));
+            }
+        }
+    }
     found.sort_by(|a, b| source::models::natural_cmp(&a.1.path, &b.1.path));
     if let Some((tool, first)) = found.first() {
         let n = found.iter().filter(|(t, _)| t == tool).count();
@@ -234,15 +249,28 @@ fn code_migrations(rel: &str, lower_name: &str, text: &str) -> Option<&'static s
         .rsplit('/')
         .skip(1)
         .any(|d| d.eq_ignore_ascii_case("migrations") || d.eq_ignore_ascii_case("migration"));
-    if named || kept {
-        return (SCHEMA_CHANGE.find_iter(text).nth(1).is_some()).then_some("versioned in code");
+    if !(named || kept) {
+        return None;
     }
-    // Wherever the file is: a schema-version table and changes of existing tables
-    // (`CREATE TABLE schemaVersion …`, then `ALTER TABLE messages ADD COLUMN …` per version).
-    (text.contains("ersion")
+    (SCHEMA_CHANGE.find_iter(text).nth(1).is_some()).then_some("versioned in code")
+}
+
+/// A source file of a language `code_migrations` reads.
+fn is_code(rel: &str) -> bool {
+    rel.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "py" | "go" | "rs" | "js" | "mjs" | "cjs" | "ts" | "java" | "kt" | "rb"
+        )
+    })
+}
+
+/// Wherever the file is: a schema-version table and changes of existing tables
+/// (`CREATE TABLE schemaVersion …`, then `ALTER TABLE messages ADD COLUMN …` per version).
+fn versioned_by_table(text: &str) -> bool {
+    text.contains("ersion")
         && SCHEMA_VERSION_TABLE.is_match(text)
-        && ALTER_TABLE.find_iter(text).nth(1).is_some())
-    .then_some("versioned in code")
+        && ALTER_TABLE.find_iter(text).nth(1).is_some()
 }
 
 /// Where production code builds the schema itself.
