@@ -141,11 +141,11 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
     // `migrations` and the folders named after it (`knex_migrations`, `db-migrations`).
     let in_dir = |d: &str| {
         dirs[..dirs.len().saturating_sub(1)].iter().any(|dir| {
-            let dir = dir.to_ascii_lowercase();
-            dir == d
-                || dir
-                    .strip_suffix(d)
-                    .is_some_and(|head| head.ends_with(['_', '-', '.']))
+            let (b, d) = (dir.as_bytes(), d.as_bytes());
+            b.eq_ignore_ascii_case(d)
+                || (b.len() > d.len()
+                    && b[b.len() - d.len()..].eq_ignore_ascii_case(d)
+                    && matches!(b[b.len() - d.len() - 1], b'_' | b'-' | b'.'))
         })
     };
     let text = || f.text().unwrap_or("");
