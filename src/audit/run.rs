@@ -66,10 +66,20 @@ pub struct CheckResult {
     pub elapsed: Duration,
 }
 
+/// Checks whose failure is reported beside the level and never changes the exit code: a
+/// repository that is not pushed yet has no `origin`, and that is news, not a broken build
+/// (spec: "a failing `vcs.remote` (not pushed yet) is reported but does not change the exit
+/// code, so a freshly generated service exits 0").
+const REPORTED_ONLY: &[&str] = &["vcs.remote"];
+
 impl CheckResult {
-    /// A failure that counts against the run: not waived, not informational.
+    /// A failure that counts against the run: not waived, not informational, not one of the
+    /// checks that are only reported.
     pub fn is_blocking_failure(&self) -> bool {
-        self.status == Status::Fail && self.waived.is_none() && !self.informational
+        self.status == Status::Fail
+            && self.waived.is_none()
+            && !self.informational
+            && !REPORTED_ONLY.contains(&self.id.as_str())
     }
 }
 

@@ -894,7 +894,18 @@ fn assignment_in(line: &str, profile: Profile) -> Option<Rule> {
         if !key_word_is_a_segment(key) {
             continue;
         }
-        let rest = cap.get(0).map_or("", |m| &line[m.end()..]);
+        let mut rest = cap.get(0).map_or("", |m| &line[m.end()..]);
+        if profile.yaml && op == ":" {
+            // YAML: `*name` refers to a value set elsewhere; `&name` labels the value that
+            // follows it (`x-db: &db-credentials`), and is not the value itself.
+            let r = rest.trim_start();
+            if r.starts_with('*') {
+                continue;
+            }
+            if let Some(anchored) = r.strip_prefix('&') {
+                rest = anchored.trim_start_matches(|c: char| !c.is_whitespace());
+            }
+        }
         let Some(value) = value_of(rest, profile.unquoted) else {
             continue;
         };
@@ -1113,6 +1124,20 @@ pub fn looks_secret(value: &str) -> bool {
     // Chinese or Thai translation of "copy the token"), not a generated key. Letters alone, in
     // any script, are words (`Contraseña`, `Espial-API-Schlüssel`), as ASCII ones are below.
     let chars = v.chars().count();
+    // A word in another script inside the value (`hCaptcha.comシークレット`, `API密钥`): a
+    // translation, not a key; generated keys are ASCII. One accented letter is not enough
+    // (`Tr0ub4dor&3xqé` is a password).
+    let mut beyond_ascii_run = 0;
+    for c in v.chars() {
+        beyond_ascii_run = if !c.is_ascii() && c.is_alphabetic() {
+            beyond_ascii_run + 1
+        } else {
+            0
+        };
+        if beyond_ascii_run >= 2 {
+            return false;
+        }
+    }
     let words = v
         .split(['-', '_'])
         .all(|w| !w.is_empty() && w.chars().all(char::is_alphabetic));
@@ -1697,6 +1722,8 @@ mod tests {
             "  \"password\": \"Contraseña\",\n",
             "  \"user-password\": \"Användarlösenord\",\n",
             "  \"form.integration.espial_api_key\": \"Espial-API-Schlüssel\",\n",
+            "    \"settings.security.captchaSecret\": \"hCaptcha.comシークレット\",\n",
+            "    \"settings.security.captchaSecret\": \"hCaptcha.com秘密\",\n",
         ] {
             assert!(code(quiet).is_empty(), "{quiet}: {:?}", code(quiet));
         }
@@ -1759,6 +1786,26 @@ mod tests {
         );
         // Unquoted text in code is an expression, not a value.
         assert!(code("password = get_password_from_vault_or_die\n").is_empty());
+    }
+
+    #[test]
+    fn yaml_anchors_label_values_and_aliases_refer_to_them() {
+        let yaml = Profile {
+            unquoted: true,
+            yaml: true,
+            ..Profile::CODE
+        };
+        assert!(
+            rules(
+                "x-db-credentials: &db-credentials   # shared by app and db\n  <<: *db-credentials\nauth_token: *token-from-base\n",
+                yaml
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            rules("webhook_secret: &hook 9fK2xQ7LmZ4pW8rT1vB6\n", yaml),
+            vec!["secret-assignment"]
+        );
     }
 
     #[test]

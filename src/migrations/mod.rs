@@ -62,6 +62,8 @@ pub enum MigrationsError {
     UnknownKind { path: PathBuf },
     #[error("{} does not exist", path.display())]
     Missing { path: PathBuf },
+    #[error("{} is {what}, not a file: it is never read (pipe SQL in with `-` instead)", path.display())]
+    NotAFile { path: PathBuf, what: &'static str },
     #[error(transparent)]
     Plan(#[from] plan::PlanError),
 }

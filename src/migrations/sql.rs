@@ -294,6 +294,13 @@ impl<'t> SqlDoc<'t> {
             }
             RuleId::AddRequiredColumn | RuleId::AddColumnRewrite => {
                 let add = node.ancestors().find_map(ast::AddColumn::cast);
+                if rule == RuleId::AddColumnRewrite
+                    && add
+                        .as_ref()
+                        .is_some_and(|a| wrapped_default_is_evaluated_once(a, ctx.pg_version))
+                {
+                    return None;
+                }
                 subject.column = add.and_then(|a| a.column_name()).map(|c| ident(c.syntax()));
             }
             RuleId::IndexNotConcurrent => {
@@ -464,6 +471,62 @@ impl<'t> SqlDoc<'t> {
 }
 
 /// The squawk version setting for a PostgreSQL major version.
+/// Whether a column's default, written in parentheses or with a sign (`DEFAULT (1)`,
+/// `DEFAULT (now())`, `DEFAULT -1`), is one PostgreSQL 11+ evaluates once and stores in the
+/// catalog, as it does the same default written bare: squawk judges the bare forms only.
+fn wrapped_default_is_evaluated_once(add: &ast::AddColumn, pg_version: u32) -> bool {
+    if pg_version < 11 {
+        return false;
+    }
+    let mut default = None;
+    for constraint in add.constraints() {
+        match constraint {
+            // A stored generated column is computed row by row whatever its default.
+            ast::Constraint::GeneratedConstraint(_) => return false,
+            ast::Constraint::DefaultConstraint(d) => default = d.expr(),
+            _ => {}
+        }
+    }
+    let Some(mut expr) = default else {
+        return false;
+    };
+    let mut unwrapped = false;
+    loop {
+        let inner = match &expr {
+            ast::Expr::ParenExpr(p) => p.expr(),
+            ast::Expr::PrefixExpr(p)
+                if p.syntax()
+                    .first_token()
+                    .is_some_and(|t| matches!(t.text(), "-" | "+")) =>
+            {
+                p.expr()
+            }
+            _ => None,
+        };
+        match inner {
+            Some(e) => {
+                expr = e;
+                unwrapped = true;
+            }
+            None => break,
+        }
+    }
+    if !unwrapped {
+        return false;
+    }
+    let ty = add
+        .ty()
+        .map_or_else(|| "text".to_string(), |t| t.syntax().text().to_string());
+    let sql = format!(
+        "ALTER TABLE t ADD COLUMN c {ty} DEFAULT {};",
+        expr.syntax().text()
+    );
+    let parse = squawk_syntax::SourceFile::parse(&sql);
+    let mut linter = Linter::from([SquawkRule::AddingFieldWithDefault]);
+    linter.settings.pg_version = self::pg_version(pg_version);
+    linter.lint(&parse, &sql).is_empty()
+}
+
 fn pg_version(major: u32) -> Version {
     format!("{major}.0").parse().unwrap_or_default()
 }

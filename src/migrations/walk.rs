@@ -39,6 +39,12 @@ pub fn lint_paths(
         }
         if path.is_dir() {
             walk_dir(path, &mut loaded, &mut seen, &mut not_judged)?;
+        } else if let Some(what) = special_file(path) {
+            // Reading a FIFO blocks until a writer comes, a device may never end: refuse them.
+            return Err(MigrationsError::NotAFile {
+                path: path.clone(),
+                what,
+            });
         } else {
             load_file(path, &mut loaded, &mut seen)?;
         }
@@ -175,6 +181,8 @@ fn add_django_context(
     };
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
+        // Only regular files: a named pipe among the migrations would block the read.
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| is_migration_path(&format!("migrations/{n}")) == Some(MigrationKind::Django))
         .collect();
@@ -207,6 +215,29 @@ fn kind_from_contents(path: &Path, text: &str) -> Option<MigrationKind> {
         "py" if text.contains("def upgrade") => Some(MigrationKind::Alembic),
         _ => None,
     }
+}
+
+/// What `path` is when it is neither a regular file nor a folder (symbolic links followed).
+fn special_file(path: &Path) -> Option<&'static str> {
+    let meta = fs::metadata(path).ok()?;
+    if meta.is_file() || meta.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("a special file")
 }
 
 fn read(path: &Path) -> Result<String, MigrationsError> {

@@ -78,6 +78,21 @@ pub fn render(w: &mut dyn io::Write, report: &Report) -> io::Result<()> {
         n("unknown"),
         n("error"),
     )?;
+    // Repository settings never change the level; what is not in place among them is said
+    // right here, beside it (a service not pushed yet: `vcs.remote fail`).
+    let beside: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| r.remote && r.status != Status::Pass)
+        .map(|r| format!("{} {}", r.id, r.status.as_str()))
+        .collect();
+    if !beside.is_empty() {
+        writeln!(
+            w,
+            "Beside the level (repository settings): {}",
+            beside.join(", ")
+        )?;
+    }
     if !report.summary.next_level_blockers.is_empty() {
         writeln!(
             w,

@@ -226,6 +226,43 @@ fn fail_on_never_exits_0_despite_failures() {
 }
 
 #[test]
+fn a_generated_service_not_pushed_yet_reaches_gold_exits_0_and_says_origin_is_missing() {
+    let tmp = TempDir::new().unwrap();
+    new_service()
+        .current_dir(tmp.path())
+        .args(["init", "billing-api", "--yes"])
+        .assert()
+        .success();
+    let root = tmp.path().join("billing-api");
+    // Both runs exit 0: vcs.remote fails, but it never changes the exit code.
+    let run = |format: &str| {
+        let out = new_service()
+            .args(["audit", "--offline", "--format", format])
+            .arg(&root)
+            .assert()
+            .code(0);
+        out.get_output().stdout.clone()
+    };
+    let report: serde_json::Value = serde_json::from_slice(&run("json")).unwrap();
+    assert_eq!(report["level_reached"], "gold");
+    let remote = result(&report, "vcs.remote");
+    assert_eq!(remote["status"], "fail");
+    assert_eq!(remote["remote"], true);
+    let text = run("text");
+    let text = String::from_utf8(text).unwrap();
+    let tail: Vec<&str> = text.trim_end().lines().rev().take(2).collect();
+    assert!(
+        tail.iter().any(|l| l.starts_with("Level reached: gold")),
+        "{text}"
+    );
+    assert!(
+        tail.iter()
+            .any(|l| l.starts_with("Beside the level") && l.contains("vcs.remote fail")),
+        "{text}"
+    );
+}
+
+#[test]
 fn timings_go_to_stderr_one_line_per_check_and_leave_the_report_alone() {
     let (_tmp, root) = formats_repo();
     let out = new_service()

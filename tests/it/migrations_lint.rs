@@ -347,6 +347,88 @@ fn errors_exit_two_and_say_what_went_wrong() {
 }
 
 #[test]
+fn a_python_migration_that_does_not_parse_is_a_syntax_error_finding() {
+    let tmp = TempDir::new().unwrap();
+    let versions = tmp.path().join("alembic/versions");
+    fs::create_dir_all(&versions).unwrap();
+    fs::write(
+        versions.join("0001_add_email.py"),
+        "revision = '0001'\ndown_revision = None\n\n\ndef upgrade():\n    op.add_column('users', sa.Column('email', sa.Text(), nullable=True)\n\n\ndef downgrade():\n    pass\n",
+    )
+    .unwrap();
+    let app = tmp.path().join("shop/migrations");
+    fs::create_dir_all(&app).unwrap();
+    fs::write(app.join("__init__.py"), "").unwrap();
+    fs::write(
+        app.join("0001_initial.py"),
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    initial = True\n    operations = [\n        migrations.RunSQL('SELECT 1'\n    ]\n",
+    )
+    .unwrap();
+    let out = new_service()
+        .current_dir(tmp.path())
+        .args(["migrations", "lint", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let found: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "alembic/versions/0001_add_email.py".into(),
+            6,
+            "syntax-error".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "shop/migrations/0001_initial.py".into(),
+            8,
+            "syntax-error".into()
+        )),
+        "{found:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_as_a_path_is_refused_never_read() {
+    let tmp = TempDir::new().unwrap();
+    let fifo = tmp.path().join("0001_users.sql");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Nobody writes to the pipe: reading it would block until the timeout kills the command.
+    let out = new_service()
+        .args(["migrations", "lint"])
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert!(stderr.contains("named pipe (FIFO), not a file"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[test]
 fn pg_version_decides_whether_a_constant_default_rewrites_the_table() {
     let lint = |version: &str| {
         new_service()
@@ -358,6 +440,35 @@ fn pg_version_decides_whether_a_constant_default_rewrites_the_table() {
         .code(1)
         .stdout(predicate::str::contains("add-column-rewrite"));
     lint("11").success();
+}
+
+#[test]
+fn a_default_in_parentheses_or_with_a_sign_rewrites_no_more_than_the_bare_one() {
+    let lint = |sql: &str, version: &str| {
+        new_service()
+            .args(["migrations", "lint", "-", "--pg-version", version])
+            .write_stdin(sql.to_string())
+            .assert()
+    };
+    for sql in [
+        "ALTER TABLE orders ADD COLUMN n integer DEFAULT (1);",
+        "ALTER TABLE orders ADD COLUMN n integer NOT NULL DEFAULT ((1));",
+        "ALTER TABLE orders ADD COLUMN n integer DEFAULT -1;",
+        "ALTER TABLE orders ADD COLUMN created_at timestamptz DEFAULT (now());",
+        "ALTER TABLE orders ADD COLUMN created_at timestamptz NOT NULL DEFAULT (now());",
+    ] {
+        lint(sql, "11").success();
+        lint(sql, "10")
+            .code(1)
+            .stdout(predicate::str::contains("add-column-rewrite"));
+    }
+    // A volatile function is computed row by row, with or without parentheses.
+    lint(
+        "ALTER TABLE orders ADD COLUMN uid uuid DEFAULT (gen_random_uuid());",
+        "14",
+    )
+    .code(1)
+    .stdout(predicate::str::contains("add-column-rewrite"));
 }
 
 #[test]

@@ -28,7 +28,8 @@ crate::declare_check! {
     /// environment lookup of a database variable (`os.environ["DATABASE_URL"]`,
     /// `process.env.DB_HOST`, `os.Getenv("DATABASE_URL")`, `env::var`, `System.getenv`,
     /// `configService.get('DATABASE_URL')`), a pydantic `BaseSettings` field named after the
-    /// database, django-environ / dj-database-url, `env:"DB_…"` struct tags, clap `env =`,
+    /// database, django-environ / dj-database-url, viper `AutomaticEnv()`, koanf's
+    /// `env.Provider(…)`, `env:"DB_…"` struct tags, clap `env =`,
     /// `${…}` placeholders in Spring/Quarkus/Micronaut configuration (or none at all: Spring
     /// Boot binds `SPRING_DATASOURCE_URL` from the environment), Prisma `env("…")`.
     ///
@@ -59,7 +60,12 @@ static ENV_READ: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static ENV_LIB: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"dj_database_url\.(?:config|parse)\s*\(|\benv\.db(?:_url)?\s*\(|AutomaticEnv\s*\(\s*\)")
+    // dj-database-url, django-environ, viper's `AutomaticEnv()`, koanf's env provider
+    // (`ko.Load(env.Provider("APP_", ".", …))` loads every APP_* variable into the config the
+    // database settings are read from).
+    re(
+        r"dj_database_url\.(?:config|parse)\s*\(|\benv\.db(?:_url)?\s*\(|AutomaticEnv\s*\(\s*\)|\benv\.Provider(?:WithValue)?\s*\(",
+    )
 });
 static ENV_WHOLE: LazyLock<Regex> = LazyLock::new(|| {
     re(

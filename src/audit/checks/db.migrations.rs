@@ -15,7 +15,13 @@ crate::declare_check! {
     /// (`migrations/*/up.sql`), golang-migrate (`*.up.sql`), goose (`-- +goose Up`), dbmate,
     /// Atlas, Prisma (`prisma/migrations/*/migration.sql`), Drizzle, TypeORM
     /// (`MigrationInterface`), Sequelize, Knex, MikroORM, node-pg-migrate, SeaORM or
-    /// refinery, or SQL files in a `migrations` folder.
+    /// refinery, or SQL files in a `migrations` folder. A folder whose name ends in
+    /// `migrations` counts as one (`knex_migrations`, `db-migrations`). Migrations a project
+    /// runs itself count too: a source file named or kept in `migrations` (`migrations.py`,
+    /// `sql_migrations.rs`, `internal/migrations/v2.go`) that changes the schema in two or more
+    /// places (`CREATE TABLE`, `ALTER TABLE`, `add_column`, `Table::alter()`), or any source file
+    /// that keeps a schema-version table (`schemaVersion`, `schema_migrations`) and alters
+    /// tables in two or more places.
     ///
     /// It is skipped when the service uses no database, or only a schemaless document store
     /// (MongoDB). When it fails and the code builds its schema with `create_all()`/
@@ -43,6 +49,22 @@ static JS_MIGRATION: LazyLock<Regex> = LazyLock::new(|| {
         r"implements\s+MigrationInterface|queryInterface\.|exports\.up\s*=|export\s+(?:async\s+)?function\s+up\s*\(|extends\s+Migration\b|pgm\.",
     )
 });
+/// A schema change in source code: DDL in a string, or a schema builder's call.
+static SCHEMA_CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i:\b(?:create|alter)\s+table\b)|\badd_column\s*\(|\bTable::(?:alter|create)\(\)|\.(?:addColumn|createTable|alterTable)\s*\(",
+    )
+});
+
+/// The table in which a project that migrates itself records its schema's version.
+static SCHEMA_VERSION_TABLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?[`"\[]?(?:schema_?version|schema_migrations|db_?version|migration_?version)\b"#,
+    )
+});
+/// A change of an existing table.
+static ALTER_TABLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\balter\s+table\b"));
+
 static SCHEMA_AT_STARTUP: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"\.create_all\s*\(|\.AutoMigrate\s*\(|synchronize\s*:\s*true|SchemaUtils\.create|ddl-auto\s*[:=]\s*(?:update|create)",
@@ -68,6 +90,21 @@ fn check(repo: &Repo, ctx: &Context) -> Outcome {
         }
         if let Some(tool) = migration_tool(rel, f) {
             found.push((tool, f));
+        }
+    }
+    if found.is_empty() {
+        // Only when no migration was found by name: a schema-version table anywhere.
+        for f in repo.service_files() {
+            let rel = &f.path[prefix..];
+            if f.is_vendored() || f.is_test() || rel.starts_with(".github/") {
+                continue;
+            }
+            if let Some(text) = f.text()
+                && is_code(rel)
+                && versioned_by_table(text)
+            {
+                found.push(("versioned in code", f));
+            }
         }
     }
     found.sort_by(|a, b| source::models::natural_cmp(&a.1.path, &b.1.path));
@@ -101,7 +138,16 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     let parent = rel.rsplit('/').nth(1).unwrap_or("");
     let dirs: Vec<&str> = rel.split('/').collect();
-    let in_dir = |d: &str| dirs[..dirs.len().saturating_sub(1)].contains(&d);
+    // `migrations` and the folders named after it (`knex_migrations`, `db-migrations`).
+    let in_dir = |d: &str| {
+        dirs[..dirs.len().saturating_sub(1)].iter().any(|dir| {
+            let (b, d) = (dir.as_bytes(), d.as_bytes());
+            b.eq_ignore_ascii_case(d)
+                || (b.len() > d.len()
+                    && b[b.len() - d.len()..].eq_ignore_ascii_case(d)
+                    && matches!(b[b.len() - d.len() - 1], b'_' | b'-' | b'.'))
+        })
+    };
     let text = || f.text().unwrap_or("");
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".down.sql")
@@ -122,7 +168,7 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
         {
             return Some("Django");
         }
-        return None;
+        return code_migrations(rel, &lower, text());
     }
     if FLYWAY_NAME.is_match(name) {
         return Some("Flyway");
@@ -180,7 +226,51 @@ fn migration_tool(rel: &str, f: &File) -> Option<&'static str> {
     if name == "atlas.sum" {
         return Some("Atlas");
     }
-    None
+    code_migrations(rel, &lower, text())
+}
+
+/// Versioned migrations a project runs itself: a source file named or kept in `migrations`
+/// (`lnbits/core/migrations.py`, `src/sql_migrations.rs`, `internal/migrations/v2.4.0.go`)
+/// that changes the schema in at least two places. One `CREATE TABLE` in a file that happens to
+/// be called so is a schema, not a history of changes.
+fn code_migrations(rel: &str, lower_name: &str, text: &str) -> Option<&'static str> {
+    let (stem, ext) = lower_name.rsplit_once('.')?;
+    if !matches!(
+        ext,
+        "py" | "go" | "rs" | "js" | "mjs" | "cjs" | "ts" | "java" | "kt" | "rb"
+    ) {
+        return None;
+    }
+    let named = stem == "migrations"
+        || stem == "migration"
+        || stem.ends_with("_migrations")
+        || stem.ends_with("-migrations");
+    let kept = rel
+        .rsplit('/')
+        .skip(1)
+        .any(|d| d.eq_ignore_ascii_case("migrations") || d.eq_ignore_ascii_case("migration"));
+    if !(named || kept) {
+        return None;
+    }
+    (SCHEMA_CHANGE.find_iter(text).nth(1).is_some()).then_some("versioned in code")
+}
+
+/// A source file of a language `code_migrations` reads.
+fn is_code(rel: &str) -> bool {
+    rel.rsplit_once('.').is_some_and(|(_, ext)| {
+        matches!(
+            ext.to_ascii_lowercase().as_str(),
+            "py" | "go" | "rs" | "js" | "mjs" | "cjs" | "ts" | "java" | "kt" | "rb"
+        )
+    })
+}
+
+/// Wherever the file is: a schema-version table and changes of existing tables
+/// (`CREATE TABLE schemaVersion …`, then `ALTER TABLE messages ADD COLUMN …` per version).
+fn versioned_by_table(text: &str) -> bool {
+    text.contains("ersion")
+        && SCHEMA_VERSION_TABLE.is_match(text)
+        && ALTER_TABLE.find_iter(text).nth(1).is_some()
 }
 
 /// Where production code builds the schema itself.

@@ -99,7 +99,28 @@ fn readmes(repo: &Repo) -> Vec<&File> {
     out
 }
 
-/// Lines outside fenced code blocks and HTML comments, 1-based.
+/// The label of a Markdown link reference definition (`[ci-badge]: https://…`), which shows
+/// nothing by itself.
+fn reference_definition(line: &str) -> Option<&str> {
+    let t = line
+        .strip_prefix("   ")
+        .or_else(|| line.strip_prefix("  "))
+        .or_else(|| line.strip_prefix(' '))
+        .unwrap_or(line);
+    let rest = t.strip_prefix('[')?;
+    let (label, after) = rest.split_once("]:")?;
+    (!label.is_empty() && !label.contains(['[', ']']) && !after.trim().is_empty()).then_some(label)
+}
+
+/// Whether the reference `label` is used somewhere else than its definition.
+fn reference_used(text: &str, label: &str) -> bool {
+    let lower = text.to_lowercase();
+    let needle = format!("[{}]", label.to_lowercase());
+    lower.matches(&needle).count() > 1
+}
+
+/// Lines outside fenced code blocks and HTML comments, 1-based. A link reference definition
+/// that nothing uses is not shown either (`[tests-badge]: …/badge.svg` alone is no badge).
 fn visible_lines(text: &str) -> Vec<(u32, &str)> {
     let mut out = Vec::new();
     let mut fence: Option<&str> = None;
@@ -135,6 +156,9 @@ fn visible_lines(text: &str) -> Vec<(u32, &str)> {
                     visible = before;
                 }
             }
+        }
+        if reference_definition(visible).is_some_and(|label| !reference_used(text, label)) {
+            continue;
         }
         out.push((i as u32 + 1, visible));
     }
@@ -326,5 +350,12 @@ mod tests {
         let text = "a\n```\nbadge\n```\n<!-- hidden -->shown\n<!--\nno\n-->yes\n";
         let v: Vec<&str> = visible_lines(text).into_iter().map(|(_, l)| l).collect();
         assert_eq!(v, vec!["a", "", "shown", "", "yes"]);
+    }
+
+    #[test]
+    fn an_unused_reference_definition_shows_no_badge() {
+        let text = "[![tests][tests-badge]][tests]\n\n[tests]: https://x/actions\n[tests-badge]: https://x/badge.svg\n[mypy-badge]: https://x/mypy/badge.svg\n";
+        let v: Vec<u32> = visible_lines(text).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(v, vec![1, 2, 3, 4]);
     }
 }

@@ -10,12 +10,14 @@ use crate::repo::{File, Repo};
 crate::declare_check! {
     /// Passes when a README (at the repository root or in the audited folder) shows how to run
     /// the tests as a command in a code block: a fenced block (```` ``` ```` or `~~~`), an
-    /// indented block, or a reStructuredText literal block. Inline code in a sentence does not
-    /// count: the command must be something a newcomer can copy and run.
+    /// indented block, a reStructuredText literal block, or an AsciiDoc listing or literal
+    /// block (`----`, `....`). Inline code in a sentence does not count: the command must be
+    /// something a newcomer can copy and run.
     ///
     /// Recognised commands include `make test`, `pytest`, `python -m pytest`, `tox`, `nox`,
     /// `go test`, `cargo test`/`nextest`, `npm|yarn|pnpm|bun test`, `gradle(w) test`,
-    /// `mvn(w) test|verify`, `manage.py test`, `mix test`, `rspec`, `dotnet test`, `just test`
+    /// `mvn(w) test|verify|package|install` (phases that run the tests, unless `-DskipTests`),
+    /// `manage.py test`, `mix test`, `rspec`, `dotnet test`, `just test`
     /// and `./scripts/test…`.
     ///
     /// ## Why
@@ -39,7 +41,7 @@ static TEST_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
         r"|cargo\s+(?:test|nextest)\b",
         r"|(?:npm|yarn|pnpm|bun)\s+(?:run\s+)?test\b|npx\s+(?:jest|vitest)\b|deno\s+test\b",
         r"|(?:\./)?gradlew?\s+(?:\S+\s+)*(?:test|check)\b",
-        r"|(?:\./)?mvnw?\s+(?:\S+\s+)*(?:test|verify)\b",
+        r"|(?:\./)?mvnw?\s+(?:\S+\s+)*(?:test|verify|package|install)\b",
         r"|mix\s+test\b|(?:bundle\s+exec\s+)?rspec\b|rake\s+test\b|dotnet\s+test\b|phpunit\b",
         r"|just\s+test\b|task\s+test\b",
         r"|\./scripts/test\S*",
@@ -60,9 +62,10 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
     }
     for f in &readmes {
         let Some(text) = f.text() else { continue };
-        let rst = f.path.to_ascii_lowercase().ends_with(".rst");
-        for (line, code) in code_lines(text, rst) {
-            if let Some(m) = TEST_COMMAND.find(code) {
+        for (line, code) in code_lines(text, Markup::of(&f.path)) {
+            if let Some(m) = TEST_COMMAND.find(code)
+                && !SKIPS_TESTS.is_match(code)
+            {
                 return Outcome::pass(format!(
                     "{}:{line} shows the test command `{}`",
                     f.path,
@@ -94,8 +97,44 @@ fn is_readme(path: &str, prefix: &str) -> bool {
                 ))
 }
 
+/// A build-tool flag that turns the tests off (`mvn package -DskipTests`).
+static SKIPS_TESTS: LazyLock<Regex> =
+    LazyLock::new(|| crate::rx::re(r"-DskipTests\b|-Dmaven\.test\.skip=true|\s-x\s+test\b"));
+
+/// The markup a README is written in, which decides what a code block looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    Markdown,
+    /// reStructuredText: `::` literal blocks.
+    Rst,
+    /// AsciiDoc: `----` listing and `....` literal blocks (and Markdown-style fences).
+    AsciiDoc,
+}
+
+impl Markup {
+    /// The markup of a file, by its extension.
+    pub fn of(path: &str) -> Markup {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".rst") {
+            Markup::Rst
+        } else if lower.ends_with(".adoc") || lower.ends_with(".asciidoc") {
+            Markup::AsciiDoc
+        } else {
+            Markup::Markdown
+        }
+    }
+}
+
+/// Whether `trimmed` is an AsciiDoc block delimiter line: four or more `-` or `.` alone.
+fn asciidoc_delimiter(trimmed: &str) -> Option<&str> {
+    let t = trimmed.trim_end();
+    let first = t.chars().next()?;
+    (matches!(first, '-' | '.') && t.len() >= 4 && t.chars().all(|c| c == first)).then_some(t)
+}
+
 /// The lines inside code blocks, with 1-based line numbers.
-pub fn code_lines(text: &str, rst: bool) -> Vec<(u32, &str)> {
+pub fn code_lines(text: &str, markup: Markup) -> Vec<(u32, &str)> {
+    let rst = markup == Markup::Rst;
     let mut out = Vec::new();
     let mut fence: Option<&str> = None;
     let mut prev_blank = true;
@@ -119,6 +158,13 @@ pub fn code_lines(text: &str, rst: bool) -> Vec<(u32, &str)> {
         }
         if trimmed.starts_with("~~~") {
             fence = Some("~~~");
+            continue;
+        }
+        if markup == Markup::AsciiDoc
+            && let Some(delimiter) = asciidoc_delimiter(trimmed)
+        {
+            // The block ends at a line that starts with the same delimiter.
+            fence = Some(delimiter);
             continue;
         }
         let indented = line.starts_with("    ") || line.starts_with('\t');

@@ -23,7 +23,10 @@ crate::declare_check! {
     ///   (`app.yaml` with `runtime`), Ansible playbooks (`hosts:` with `tasks:` or `roles:`);
     /// - a compose file that the deploy uses: named for a deployed environment
     ///   (`docker-compose.prod.yml`), with Swarm `deploy:` settings, or named in a workflow
-    ///   step that runs `docker stack deploy` or `docker compose … up` on a remote host.
+    ///   step that runs `docker stack deploy` or `docker compose … up` on a remote host;
+    /// - the compose file a self-hosted service hands its operators: it runs the project's own
+    ///   released image (`image: acme/billing:2`, named after the repository or the audited
+    ///   folder) with a `restart:` policy, and builds nothing from source.
     ///
     /// Test fixtures and examples do not count; a compose file that only starts a local
     /// database for development does not either.
@@ -142,6 +145,87 @@ fn describe(name: &str, text: &str) -> Option<&'static str> {
 
 /// Compose files a workflow deploys: `docker stack deploy -c FILE`, or `docker compose -f FILE
 /// … up` on a remote host (`-H`, `--context`, `DOCKER_HOST`, `ssh`).
+/// The names the project's own image may have: the repository (its folder, its `origin`)
+/// and the audited folder, in lower case.
+fn project_names(repo: &Repo) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add = |n: &str| {
+        let n = n.trim_end_matches(".git").to_ascii_lowercase();
+        if !n.is_empty() && !names.contains(&n) {
+            names.push(n);
+        }
+    };
+    if let Some(n) = repo.root.file_name() {
+        add(&n.to_string_lossy());
+    }
+    if let Some(origin) = &repo.git.origin {
+        add(origin
+            .trim_end_matches('/')
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or(""));
+    }
+    if let Some(n) = repo.prefix.trim_end_matches('/').rsplit('/').next() {
+        add(n);
+    }
+    names
+}
+
+/// Whether a compose file's folder or name says it starts a stack for tests or development
+/// (`docker/regtest/docker-compose.yml`, `compose.dev.yml`), not a deployment.
+fn for_a_test_or_dev_stack(rel: &str) -> bool {
+    rel.to_ascii_lowercase()
+        .split(['/', '.', '_', '-'])
+        .any(|w| {
+            matches!(
+                w,
+                "test"
+                    | "tests"
+                    | "testing"
+                    | "regtest"
+                    | "e2e"
+                    | "integration"
+                    | "dev"
+                    | "develop"
+                    | "development"
+                    | "local"
+                    | "ci"
+                    | "example"
+                    | "examples"
+                    | "demo"
+                    | "sandbox"
+                    | "bench"
+                    | "benchmark"
+            )
+        })
+}
+
+/// The image of a compose file that deploys a released build of the project: no service is
+/// built from source, and one runs an image named after the project with a restart policy.
+/// A local development stack builds the service (`build: .`) or only starts its database.
+fn released_image_compose(text: &str, names: &[String]) -> Option<String> {
+    if !text.contains("image:") || !text.contains("restart") {
+        return None;
+    }
+    let doc: serde_json::Value = serde_saphyr::from_str(text).ok()?;
+    let services = doc.get("services")?.as_object()?;
+    if services.values().any(|s| s.get("build").is_some()) {
+        return None;
+    }
+    services.values().find_map(|s| {
+        let image = s.get("image")?.as_str()?;
+        let restarts = s.get("restart").is_some()
+            || s.get("deploy")
+                .and_then(|d| d.get("restart_policy"))
+                .is_some();
+        // `registry/owner/name:tag` or `name@sha256:…`: the name is the last path segment.
+        let repository = image.split(['@']).next()?;
+        let last = repository.rsplit('/').next()?;
+        let name = last.split(':').next()?.to_ascii_lowercase();
+        (restarts && names.contains(&name)).then(|| image.to_string())
+    })
+}
+
 fn compose_deployed_by_workflow<'a>(
     repo: &'a Repo,
     compose: &[&'a File],
@@ -201,6 +285,18 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
             return Outcome::pass(format!("{} describes the infrastructure ({what})", f.path))
                 .at(&f.path, None);
         }
+    }
+    let names = project_names(repo);
+    if let Some((f, image)) = composes
+        .iter()
+        .filter(|f| !for_a_test_or_dev_stack(&f.path[prefix..]))
+        .find_map(|f| released_image_compose(f.text()?, &names).map(|image| (f, image)))
+    {
+        return Outcome::pass(format!(
+            "{} deploys the released image {image} (the deployment it documents for operators)",
+            f.path
+        ))
+        .at(&f.path, None);
     }
     if let Some((f, step)) = compose_deployed_by_workflow(repo, &composes) {
         return Outcome::pass(format!(

@@ -25,8 +25,9 @@ crate::declare_check! {
     /// and aliases); `process.env.X`, `process.env["X"]`, destructuring from `process.env`,
     /// NestJS `configService.get("X")`; `os.Getenv`/`os.LookupEnv` and `env:"X"` struct tags;
     /// `std::env::var` and clap `env = "X"`; `System.getenv` and Spring `${X}` placeholders.
-    /// Variables the platform sets (`PATH`, `HOME`, `PORT`, `NODE_ENV`, `CI`, `GITHUB_*` …) need
-    /// no documentation.
+    /// Variables the platform or the framework's tooling sets (`PATH`, `HOME`, `PORT`,
+    /// `NODE_ENV`, `CI`, `GITHUB_*`, `FLASK_RUN_FROM_CLI` …) and those of the test run
+    /// (`TEST_*`, `TESTING_*`) need no documentation.
     ///
     /// Fails when a variable is missing from the example, when there is no example, or when an
     /// example holds a real-looking secret (same rules as `secrets.no-hardcoded`). Skipped when
@@ -140,9 +141,16 @@ fn is_platform_variable(name: &str) -> bool {
         "RAILWAY_ENVIRONMENT",
         "RENDER",
         "VERCEL",
+        // Set by the framework's own tooling for the process it starts.
+        "FLASK_RUN_FROM_CLI",
+        "WERKZEUG_RUN_MAIN",
+        "WERKZEUG_SERVER_FD",
+        "RUN_MAIN",
     ];
     const PREFIXES: &[&str] = &[
         "GITHUB_", "RUNNER_", "PYTEST_", "CARGO_", "npm_", "JAVA_", "XDG_", "GIT_", "LC_",
+        // The test run's own settings (`TESTING_DATABASE_URL`), not the service's.
+        "TEST_", "TESTING_",
     ];
     NAMES.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
 }

@@ -14,9 +14,9 @@ crate::declare_check! {
     /// `.env.production`, `prod.env` and the like, with at least one `KEY=value` whose value is
     /// not empty. Documentation files are fine: `.env.example`, `.env.sample`,
     /// `.env.template`, `.env.dist`, `.env.defaults` (see `secrets.env-example` for their
-    /// values). Test and local-development env files (`.env.test`, `.env.ci`, a dev
-    /// container's `*.env`, any under a test folder) hold throwaway values and fail only when
-    /// one of them looks like a real secret.
+    /// values). Test and local-development env files (`.env.test`, `.env.ci`, `.env.dev`,
+    /// `.env.development`, a dev container's `*.env`, any under a test folder) hold throwaway
+    /// values and fail only when one of them looks like a real secret.
     ///
     /// Where the service uses dotenv files — a dotenv library (python-dotenv, django-environ,
     /// pydantic-settings' `env_file`, dotenv, @nestjs/config, godotenv, dotenvy, dotenv-java…),
@@ -57,14 +57,19 @@ pub fn is_example_env(name: &str) -> bool {
         })
 }
 
-/// `.env.test`, `.env.testing`, `.env.ci`, `.env.e2e`, and a dev container's env files.
+/// `.env.test`, `.env.testing`, `.env.ci`, `.env.e2e`, the shared development defaults
+/// (`.env.dev`, `.env.development`, committed for a local stack), and a dev container's env
+/// files. `.env.local` is not among them: it is each developer's own file.
 fn is_test_env(lower_path: &str, name: &str) -> bool {
     is_test_path(lower_path)
         || lower_path.starts_with(".devcontainer/")
         || lower_path.contains("/.devcontainer/")
-        || name
-            .split(['.', '-', '_'])
-            .any(|w| matches!(w, "test" | "testing" | "ci" | "e2e" | "tests"))
+        || name.split(['.', '-', '_']).any(|w| {
+            matches!(
+                w,
+                "test" | "testing" | "ci" | "e2e" | "tests" | "dev" | "development"
+            )
+        })
 }
 
 /// The keys with a non-empty value, with the line of the first.

@@ -596,7 +596,7 @@ impl<'r> Walker<'r> {
                     Some(&["-n", "-o", "-e", "-i"])
                 }
                 "xvfb-run" => Some(&["-s", "--server-args", "-n", "--server-num", "-f", "-e"]),
-                "dotenv" => Some(&["-e", "-c", "-v", "-f"]),
+                "dotenv" | "dotenv-cli" => Some(&["-e", "-c", "-v", "-f"]),
                 "env-cmd" => Some(&["-f", "-e", "--file", "--environments"]),
                 "cross-env" | "cross-env-shell" => Some(&[]),
                 "npx" | "bunx" | "pnpx" => Some(&["-p", "--package", "-c", "--call"]),
@@ -3450,6 +3450,18 @@ mod tests {
                 (Kind::Format, Some(Language::Node))
             ]
         );
+    }
+
+    #[test]
+    fn an_npm_test_script_behind_dotenv_cli_and_nx_runs_the_tests() {
+        let f = found(
+            &[(
+                "package.json",
+                r#"{"scripts": {"test": "npx dotenv-cli -e .env.example -- npx nx run-many --target=test --all --parallel=4"}}"#,
+            )],
+            "npm test",
+        );
+        assert_eq!(kinds(&f), vec![(Kind::Test, Some(Language::Node))]);
     }
 
     #[test]

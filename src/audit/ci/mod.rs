@@ -195,6 +195,45 @@ fn env_text(env: Option<&Value>) -> String {
     }
 }
 
+/// `script` with each `${{ inputs.NAME }}` replaced by the caller's literal value, or `None`
+/// when it names no input the caller sets (then the called workflow's own reading stands).
+fn with_inputs(
+    script: &str,
+    with: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Option<String> {
+    if !script.contains("inputs.") {
+        return None;
+    }
+    let mut out = String::with_capacity(script.len());
+    let mut rest = script;
+    let mut replaced = false;
+    while let Some(open) = rest.find("${{") {
+        let Some(close) = rest[open..].find("}}") else {
+            break;
+        };
+        let inner = rest[open + 3..open + close].trim();
+        out.push_str(&rest[..open]);
+        let value = inner
+            .strip_prefix("inputs.")
+            .and_then(|name| match with.get(name)? {
+                serde_json::Value::String(s) if !s.contains("${{") => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            });
+        match value {
+            Some(v) => {
+                out.push_str(&v);
+                replaced = true;
+            }
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &rest[open + close + 2..];
+    }
+    out.push_str(rest);
+    replaced.then_some(out)
+}
+
 /// A working directory from the workflow: `None` when it is an expression.
 fn literal_dir(d: &str) -> Option<String> {
     (!d.contains("${{")).then(|| commands::join("", d))
@@ -299,6 +338,31 @@ impl<'r> Ci<'r> {
                                 step: 0,
                                 elsewhere: false,
                             });
+                        }
+                    }
+                }
+                // A local reusable workflow runs what its caller's inputs say:
+                // `with: {make: checkblack}` into `run: make ${{ inputs.make }}`.
+                if let (Some(c), Some(with)) = (callee, job.with.as_ref()) {
+                    let called = &self.flows[c];
+                    for (_, cjob) in &called.wf.jobs {
+                        for step in &cjob.value.steps {
+                            let Some(run) = &step.value.run else { continue };
+                            let Some(script) = with_inputs(&run.value, with) else {
+                                continue;
+                            };
+                            let start = walker.out.len();
+                            walker.script(&script, &Frame::at(Some(String::new())));
+                            let line = workflow::line(&run.referenced);
+                            for found in walker.out.drain(start..) {
+                                facts.push(Fact {
+                                    found,
+                                    path: called.path.to_string(),
+                                    line,
+                                    step: usize::MAX,
+                                    elsewhere: false,
+                                });
+                            }
                         }
                     }
                 }

@@ -11,7 +11,8 @@
 //!   receivers such as `axios` are ignored), `router.route()`, NestJS `@Controller`/`@Get`,
 //!   `app.use("/v1", router)`, Fastify `register(…, { prefix })`, Nest `setGlobalPrefix` and URI
 //!   versioning;
-//! - Go: `HandleFunc`/`Handle` (net/http, gorilla), gin/echo `GET`, chi/fiber `Get`, `Group`,
+//! - Go: `HandleFunc`/`Handle` (net/http, gorilla), dispatch on `r.URL.Path == "/x"` (or a
+//!   constant), gin/echo `GET`, chi/fiber `Get`, `Group`,
 //!   `Route`, `Mount`, `PathPrefix`;
 //! - Rust: axum `.route`/`.nest`, actix-web and Rocket attributes, `web::resource`/`web::scope`,
 //!   Rocket `mount`, warp `path!`;
@@ -327,6 +328,9 @@ fn path_role(path: &str) -> PathRole {
     const LONGEST: usize = 16;
     let (mut last, mut before): (Option<Segment>, Option<Segment>) = (None, None);
     let (mut any_health, mut any_ops, mut all_catch_all) = (false, false, true);
+    // A parameter (`:id`, `{id}`, `<int:id>`, `(?P<id>…)`) names a resource: `/orders/:id/status`
+    // is the status of one order, not the service's liveness.
+    let mut parameter = false;
     for raw in path.as_bytes().split(|&b| b == b'/') {
         let start = raw.iter().position(|&b| b != b'^' && b != b'$');
         let end = raw.iter().rposition(|&b| b != b'^' && b != b'$');
@@ -335,6 +339,8 @@ fn path_role(path: &str) -> PathRole {
         };
         let raw = &raw[start..=end];
         all_catch_all &= matches!(raw, b"*" | b"(.*)" | b".*" | b"{*}" | b"**");
+        parameter |= matches!(raw.first(), Some(b':' | b'{' | b'<' | b'('))
+            && !matches!(raw, b"(.*)" | b"{*}");
         let mut buf = [0u8; LONGEST];
         let word = if raw.len() <= LONGEST && raw.iter().any(u8::is_ascii_uppercase) {
             let lower = &mut buf[..raw.len()];
@@ -361,10 +367,11 @@ fn path_role(path: &str) -> PathRole {
             ..PathRole::default()
         };
     };
-    let health = last.health
-        || last.live && any_health
-        || before.is_some_and(|b| b.health) && last.live_under_health;
-    let ready = last.ready;
+    let health = !parameter
+        && (last.health
+            || last.live && any_health
+            || before.is_some_and(|b| b.health) && last.live_under_health);
+    let ready = !parameter && last.ready;
     PathRole {
         health,
         ready,
@@ -569,6 +576,9 @@ static GO_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
         r"([A-Za-z_][\w.]*)\.(HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|Any|Get|Post|Put|Patch|Delete|Head|Options|All|Group|Route|Mount|PathPrefix|Static)\s*\(",
     )
 });
+/// net/http dispatch written by hand: `r.URL.Path == apiHealthPath` (a literal or a constant).
+static GO_PATH_EQ: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b[A-Za-z_]\w*\.URL\.Path\s*==\s*([A-Za-z_][\w.]*|\x22[^\x22\n]*\x22)"));
 static GO_VAR: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"([A-Za-z_]\w*)\s*:?=\s*([A-Za-z_][\w.]*)\.(Group|PathPrefix|Route)\s*\(\s*\x22([^\x22]*)\x22",
@@ -1341,6 +1351,40 @@ fn go(ex: &mut Extracted, code: &Code, i: usize, k: &Corpus<'_>) {
             ),
         }
     }
+    if text.contains(".URL.Path") {
+        for c in GO_PATH_EQ.captures_iter(text) {
+            let (Some(m), Some(operand)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let Some(path) = resolve(operand.as_str(), k) else {
+                continue;
+            };
+            if !path.starts_with('/') {
+                continue;
+            }
+            // The branch the comparison guards: the rest of its line and the next one
+            // (`return s.handleHealth(w, r, v)`).
+            let line_end = |from: usize| text[from..].find('\n').map_or(text.len(), |n| from + n);
+            let first = line_end(m.end());
+            let end = if first < text.len() {
+                line_end(first + 1)
+            } else {
+                first
+            };
+            push_route(
+                ex,
+                code,
+                i,
+                Found {
+                    at: m.start(),
+                    path,
+                    receiver: None,
+                    handler: (m.end(), end),
+                    by_reference: false,
+                },
+            );
+        }
+    }
     for c in GO_VAR.captures_iter(text) {
         ex.vars.push(VarPrefix {
             source: i,
@@ -1771,7 +1815,10 @@ fn may_route(src: &Source<'_>) -> bool {
                 || (JS_GLOBAL_WORDS.any_in(t) && JS_GLOBAL.is_match(t))
                 || (ROUTER.any_in(t) && JS_ROUTER_VAR.is_match(t))
         }
-        Syntax::Go => GO.any_in(t) && GO_ROUTE.is_match(t),
+        Syntax::Go => {
+            (GO.any_in(t) && GO_ROUTE.is_match(t))
+                || (t.contains(".URL.Path") && GO_PATH_EQ.is_match(t))
+        }
         Syntax::Rust => {
             (RUST_CALL_WORDS.any_in(t) && RUST_CALL.is_match(t))
                 || (t.contains("#[") && RUST_ATTR.is_match(t))
@@ -2163,6 +2210,11 @@ mod tests {
         assert!(is_ops_path("/metrics"));
         assert!(is_ops_path("/"));
         assert!(!is_ops_path("/items"));
+        // The status of one resource is not the service's liveness.
+        assert!(!is_health_path("/api/badge/:id/status"));
+        assert!(!is_health_path("/orders/{order_id}/status"));
+        assert!(!is_health_path("/jobs/<int:job_id>/ping"));
+        assert!(!is_ready_path("/workers/:name/ready"));
     }
 
     #[test]

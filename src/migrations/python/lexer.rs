@@ -43,7 +43,9 @@ pub fn lex(src: &str) -> Lexed<'_> {
     let mut i = 0;
     let mut line: u32 = 1;
     let mut line_start = 0usize;
-    let mut depth: u32 = 0;
+    // The open brackets, with the line of each: a closing bracket that does not match, or
+    // one left open at the end, is Python's own syntax error.
+    let mut open: Vec<(u8, u32)> = Vec::new();
     // Whether the current logical line has a token, and the last line that got one.
     let mut line_has_tokens = false;
     let mut last_token_line = 0u32;
@@ -73,7 +75,7 @@ pub fn lex(src: &str) -> Lexed<'_> {
         match b {
             b' ' | b'\t' | b'\x0c' | b'\r' => i += 1,
             b'\n' => {
-                if depth == 0 && line_has_tokens {
+                if open.is_empty() && line_has_tokens {
                     out.tokens.push(Token {
                         kind: TokKind::Newline,
                         text: "",
@@ -161,8 +163,34 @@ pub fn lex(src: &str) -> Lexed<'_> {
                         src[i..].chars().next().map_or(1, char::len_utf8)
                     };
                     match b {
-                        b'(' | b'[' | b'{' => depth += 1,
-                        b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                        b'(' | b'[' | b'{' => open.push((b, line)),
+                        b')' | b']' | b'}' => {
+                            let opener = match b {
+                                b')' => b'(',
+                                b']' => b'[',
+                                _ => b'{',
+                            };
+                            match open.pop() {
+                                Some((o, _)) if o == opener => {}
+                                Some((o, at)) => {
+                                    if out.error.is_none() {
+                                        out.error = Some((
+                                            line,
+                                            format!(
+                                                "closing `{}` does not match the `{}` opened on line {at}",
+                                                b as char, o as char
+                                            ),
+                                        ));
+                                    }
+                                }
+                                None => {
+                                    if out.error.is_none() {
+                                        out.error =
+                                            Some((line, format!("unmatched `{}`", b as char)));
+                                    }
+                                }
+                            }
+                        }
                         _ => {}
                     }
                     i += len;
@@ -188,6 +216,11 @@ pub fn lex(src: &str) -> Lexed<'_> {
             end_line: line,
             col: 0,
         });
+    }
+    if let Some((b, at)) = open.first()
+        && out.error.is_none()
+    {
+        out.error = Some((*at, format!("`{}` is never closed", *b as char)));
     }
     out
 }
@@ -449,6 +482,31 @@ mod tests {
     fn an_unterminated_string_is_an_error_not_a_panic() {
         let lexed = lex("op.execute('ALTER TABLE\nx = 1\n");
         assert_eq!(lexed.error.as_ref().map(|e| e.0), Some(1));
+    }
+
+    #[test]
+    fn brackets_left_open_or_closed_by_the_wrong_kind_are_errors() {
+        let open = lex(
+            "def upgrade():\n    op.add_column('t', sa.Column('c', sa.Text())\n    op.drop_column('t', 'd')\n",
+        );
+        assert_eq!(open.error, Some((2, "`(` is never closed".to_string())));
+        let wrong = lex("operations = [\n    migrations.RemoveField(model_name='u', name='p'\n]\n");
+        assert_eq!(
+            wrong.error,
+            Some((
+                3,
+                "closing `]` does not match the `(` opened on line 2".to_string()
+            ))
+        );
+        assert_eq!(
+            lex("x = 1)\n").error,
+            Some((1, "unmatched `)`".to_string()))
+        );
+        assert!(
+            lex("f(a, [b, {'c': (d)}])\ns = '(' + \"]\"  # )\n")
+                .error
+                .is_none()
+        );
     }
 
     #[test]
