@@ -370,6 +370,11 @@ pub struct AuditArgs {
     #[arg(long)]
     pub timings: bool,
 
+    /// Judge only the migrations added since this git revision (a tag, branch or commit), so
+    /// a long-lived project is not buried under its history [default: every migration].
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+
     /// Audit as of this date (YYYY-MM-DD) for end-of-life tables [default: today].
     #[arg(long, env = "NEW_SERVICE_TODAY", value_name = "DATE", hide = true)]
     pub today: Option<String>,

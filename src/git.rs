@@ -70,3 +70,36 @@ pub fn init_and_commit(dir: &Path, message: &str) -> Result<String, GitError> {
 pub fn is_clean(dir: &Path) -> Result<bool, GitError> {
     Ok(run(dir, &["status", "--porcelain", "--untracked-files=normal"])?.is_empty())
 }
+
+/// The paths (from the top of the work tree) of the files added since `rev`, committed or not:
+/// what `audit --since` judges. An unknown revision is an error naming it.
+pub fn added_since(dir: &Path, rev: &str) -> Result<std::collections::BTreeSet<String>, GitError> {
+    // `--end-of-options` keeps a revision that starts with `-` from being read as an option.
+    run(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| GitError::Failed {
+        args: format!("rev-parse {rev}"),
+        stderr: format!("no commit `{rev}` in this repository"),
+    })?;
+    let out = run(
+        dir,
+        &[
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "--diff-filter=A",
+            "--no-relative",
+            rev,
+            "--",
+        ],
+    )?;
+    Ok(out.lines().map(str::to_string).collect())
+}

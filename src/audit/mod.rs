@@ -192,6 +192,9 @@ pub struct Context<'r> {
     pub today: (i32, u32, u32),
     /// Repository settings on the hosting service, looked up once before the checks run.
     pub remote: remote::RemoteFacts,
+    /// `--since REF`: the revision and the paths added since it (migrations older than it are
+    /// history, not judged).
+    pub migrations_since: Option<(String, std::collections::BTreeSet<String>)>,
     repo: &'r Repo,
     production: OnceLock<Arc<Corpus<'r>>>,
     routes: OnceLock<RouteMap<'r>>,
@@ -204,12 +207,22 @@ impl<'r> Context<'r> {
         Context {
             today,
             remote,
+            migrations_since: None,
             repo,
             production: OnceLock::new(),
             routes: OnceLock::new(),
             orm_tables: OnceLock::new(),
             ci: OnceLock::new(),
         }
+    }
+
+    /// Judges only the migrations among `since`'s paths (see `audit --since`).
+    pub fn with_migrations_since(
+        mut self,
+        since: Option<(String, std::collections::BTreeSet<String>)>,
+    ) -> Self {
+        self.migrations_since = since;
+        self
     }
 
     /// A context for an offline audit on the given date.

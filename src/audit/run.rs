@@ -35,6 +35,9 @@ pub struct AuditOptions {
     pub today: (i32, u32, u32),
     /// Repository settings looked up before the run (remote checks read them).
     pub remote: RemoteFacts,
+    /// `--since REF`: the revision, and the paths (from the git root) added since it; only
+    /// those migrations are judged by `db.migrations-safe`.
+    pub migrations_since: Option<(String, std::collections::BTreeSet<String>)>,
 }
 
 /// One check's result, as every output format sees it.
@@ -146,7 +149,8 @@ pub fn run(
         .filter(|i| options.only.is_empty() || options.only.contains(&i.id))
         .filter(|i| !options.skip.contains(&i.id))
         .collect();
-    let context = Context::new(repo, options.today, options.remote.clone());
+    let context = Context::new(repo, options.today, options.remote.clone())
+        .with_migrations_since(options.migrations_since.clone());
     let outcomes = run_checks(&selected, repo, &context);
     let results: Vec<CheckResult> = selected
         .iter()

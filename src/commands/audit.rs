@@ -48,12 +48,21 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let client = super::github::client();
         remote::gather(&repo, args.github.as_ref(), client.as_ref())
     };
+    let migrations_since = match &args.since {
+        Some(rev) => {
+            let added = new_service::git::added_since(&args.path, rev)
+                .map_err(|e| anyhow::anyhow!("--since {rev}: {e}"))?;
+            Some((rev.clone(), added))
+        }
+        None => None,
+    };
     let options = AuditOptions {
         level,
         only: args.only,
         skip: args.skip,
         today,
         remote,
+        migrations_since,
     };
     let checks_started = Instant::now();
     let report = run::run(&repo, &checklist, &waivers, &options);

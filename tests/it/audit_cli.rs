@@ -669,3 +669,93 @@ fn an_empty_git_repository_reaches_no_level() {
     let git = result(&v, "vcs.git");
     assert_eq!(git["status"], "fail");
 }
+
+#[test]
+fn since_judges_only_the_migrations_added_after_a_revision() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let commit = |msg: &str| {
+        crate::common::git(root, &["add", "--all"]);
+        crate::common::git(
+            root,
+            &[
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-qm",
+                msg,
+            ],
+        );
+    };
+    crate::common::git(root, &["init", "-q", "-b", "main"]);
+    fs::create_dir_all(root.join("migrations")).unwrap();
+    fs::write(
+        root.join("go.mod"),
+        "module example.com/legacy\n\ngo 1.23\n",
+    )
+    .unwrap();
+    fs::write(root.join("go.sum"), "").unwrap();
+    // Ten years of history: an old unsafe step, long since deployed.
+    fs::write(
+        root.join("migrations/0001_init.up.sql"),
+        "CREATE TABLE users (id bigint PRIMARY KEY, phone text);\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("migrations/0002_drop_phone.up.sql"),
+        "ALTER TABLE users DROP COLUMN phone;\n",
+    )
+    .unwrap();
+    commit("history");
+    crate::common::git(root, &["tag", "v1"]);
+
+    // Without --since the history fails the check; with it, only what came after v1 counts.
+    let all = audit_json(root, &["--only", "db.migrations-safe"]);
+    assert_eq!(result(&all, "db.migrations-safe")["status"], "fail");
+    fs::write(
+        root.join("migrations/0003_add_email.up.sql"),
+        "ALTER TABLE users ADD COLUMN email text;\n",
+    )
+    .unwrap();
+    commit("email");
+    let since = audit_json(root, &["--only", "db.migrations-safe", "--since", "v1"]);
+    let r = result(&since, "db.migrations-safe");
+    assert_eq!(r["status"], "pass", "{r}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 migration files older than v1 not judged"),
+        "{r}"
+    );
+
+    // A new unsafe step added since v1 (not even committed yet) fails, naming only itself.
+    fs::write(
+        root.join("migrations/0004_rename.up.sql"),
+        "ALTER TABLE users RENAME COLUMN email TO mail;\n",
+    )
+    .unwrap();
+    crate::common::git(root, &["add", "migrations/0004_rename.up.sql"]);
+    let since = audit_json(root, &["--only", "db.migrations-safe", "--since", "v1"]);
+    let r = result(&since, "db.migrations-safe");
+    assert_eq!(r["status"], "fail", "{r}");
+    let paths: Vec<&str> = r["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["migrations/0004_rename.up.sql"], "{r}");
+
+    new_service()
+        .args(["audit", "--since", "no-such-tag"])
+        .arg(root)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--since no-such-tag")
+                .and(predicate::str::contains("no commit `no-such-tag`")),
+        );
+}

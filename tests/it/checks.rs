@@ -193,6 +193,7 @@ fn run_case(checklist: &Checklist, id: &str, case: &Path) -> Vec<String> {
         skip: vec![],
         today: parse_date(expect.today.as_deref().unwrap_or("2026-11-22")),
         remote: Default::default(),
+        migrations_since: None,
     };
     let report: Report = run::run(&repo, checklist, &Default::default(), &options);
     let Some(result) = report.results.first() else {

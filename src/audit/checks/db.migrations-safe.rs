@@ -27,7 +27,9 @@ crate::declare_check! {
     /// the service's database is MySQL, SQL Server or Oracle (its driver, Django `ENGINE`,
     /// Prisma `provider` or JDBC URL says which), every migration is taken for
     /// that engine unless its name or folder says PostgreSQL (`migrations/postgres/`). Skips
-    /// when the service has no PostgreSQL migrations.
+    /// when the service has no PostgreSQL migrations. With `audit --since REF`, only the
+    /// migrations added since REF (committed or not) are judged: a ten-year-old project's
+    /// deployed history is read for context, not reported.
     ///
     /// ## Why
     /// While old and new versions run side by side, a rename, drop or rewrite breaks the old
@@ -43,7 +45,7 @@ crate::declare_check! {
 /// How many findings the message names before it counts the rest.
 const NAMED: usize = 3;
 
-fn check(repo: &Repo, _ctx: &Context) -> Outcome {
+fn check(repo: &Repo, ctx: &Context) -> Outcome {
     let prefix = repo.prefix.len();
     // A service on a server engine other than PostgreSQL writes its migrations for that
     // engine, whatever their names say. SQLite is not taken as the service's engine here: it
@@ -110,16 +112,34 @@ fn check(repo: &Repo, _ctx: &Context) -> Outcome {
         }
         return Outcome::skip("no migrations found (see db.migrations)");
     }
+    // Every migration is read (Django's history-dependent rules need the earlier ones), but
+    // with `--since REF` only the findings in migrations added since REF count.
     let findings = lint_sources(&sources, &LintOptions::default());
+    let judged = |path: &str| {
+        ctx.migrations_since
+            .as_ref()
+            .is_none_or(|(_, added)| added.contains(path))
+    };
     let errors: Vec<_> = findings
         .iter()
-        .filter(|f| f.severity == Severity::Error)
+        .filter(|f| f.severity == Severity::Error && judged(&f.path))
         .collect();
+    let history = match &ctx.migrations_since {
+        Some((rev, added)) => {
+            let older = sources.iter().filter(|s| !added.contains(s.path)).count();
+            format!(
+                "; {older} migration file{} older than {rev} not judged (--since)",
+                if older == 1 { "" } else { "s" }
+            )
+        }
+        None => String::new(),
+    };
+    let not_judged = format!("{not_judged}{history}");
     if errors.is_empty() {
+        let checked = sources.iter().filter(|s| judged(s.path)).count();
         return Outcome::pass(format!(
-            "{} migration file{} checked, no unsafe change{not_judged}",
-            sources.len(),
-            if sources.len() == 1 { "" } else { "s" }
+            "{checked} migration file{} checked, no unsafe change{not_judged}",
+            if checked == 1 { "" } else { "s" }
         ));
     }
     let named: Vec<String> = errors
