@@ -9,6 +9,9 @@ use new_service::github::RepoName;
 const EXAMPLES: &str = "\
 Examples:
   new-service init billing-api --yes          scaffold ./billing-api with every default
+  new-service init shop --layout monorepo --yes
+                                              services/api + services/backoffice, one models package
+  new-service add service billing             one more service in that monorepo
   new-service init billing-api                ask each question (on a terminal)
   new-service init --dry-run demo --yes       show the files and answers, write nothing
   new-service stacks                          list the embedded templates
@@ -185,7 +188,7 @@ pub struct AddServiceArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 
-    /// The monorepo (any folder inside it) [default: .].
+    /// The monorepo (any folder inside it).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub path: PathBuf,
 
