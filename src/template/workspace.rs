@@ -231,65 +231,53 @@ impl Workspace {
         })
     }
 
-    /// The whole repository as one plan.
+    /// What every file of the repository sees besides the answers: nothing more for one
+    /// service; in a monorepo `layout`, `monorepo`, `services` and `workspace`.
+    fn place(&self) -> Map<String, Json> {
+        let mut place = Map::new();
+        if self.layout == Layout::Monorepo {
+            let services = self
+                .services
+                .iter()
+                .enumerate()
+                .map(|(i, s)| s.summary(i))
+                .collect();
+            place.insert("layout".into(), "monorepo".into());
+            place.insert("monorepo".into(), true.into());
+            place.insert("services".into(), Json::Array(services));
+            place.insert("workspace".into(), self.workspace_json());
+        }
+        place
+    }
+
+    /// The whole repository as one plan: the root template, then each service under its
+    /// folder with its service-scoped layers only.
     pub fn plan(&self, extras: &Extras) -> Result<Plan, TemplateError> {
+        let place = self.place();
+        let root_scopes: &[Scope] = match self.layout {
+            Layout::Service => &[Scope::Root, Scope::Service],
+            Layout::Monorepo => &[Scope::Root],
+        };
         let mut plan = Plan::default();
-        match self.layout {
-            Layout::Service => {
-                let context = plan::context(&self.root, &self.answers, extras, &Map::new());
-                plan.extend(plan::build(
-                    &self.root,
-                    &context,
-                    &[Scope::Root, Scope::Service],
-                    "",
-                )?)?;
-            }
-            Layout::Monorepo => {
-                let services: Vec<Json> = self
-                    .services
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| s.summary(i))
-                    .collect();
-                let workspace = self.workspace_json();
-                let mut place = Map::new();
-                place.insert("layout".into(), "monorepo".into());
-                place.insert("monorepo".into(), true.into());
-                place.insert("services".into(), Json::Array(services.clone()));
-                place.insert("workspace".into(), workspace.clone());
-                let context = plan::context(&self.root, &self.answers, extras, &place);
-                plan.extend(plan::build(
-                    &self.root,
-                    &context,
-                    &[Scope::Root, Scope::Service],
-                    "",
-                )?)?;
-                for (service, summary) in self.services.iter().zip(services) {
-                    let mut place = place.clone();
-                    place.insert("service".into(), summary);
-                    let context =
-                        plan::context(&service.template, &service.answers, extras, &place);
-                    plan.extend(plan::build(
-                        &service.template,
-                        &context,
-                        &[Scope::Service],
-                        &service.prefix(),
-                    )?)?;
-                }
-            }
+        let context = plan::context(&self.root, &self.answers, extras, &place);
+        plan.extend(plan::build(&self.root, &context, root_scopes, "")?)?;
+        for (i, service) in self.services.iter().enumerate() {
+            let mut place = place.clone();
+            place.insert("service".into(), service.summary(i));
+            let context = plan::context(&service.template, &service.answers, extras, &place);
+            plan.extend(plan::build(
+                &service.template,
+                &context,
+                &[Scope::Service],
+                &service.prefix(),
+            )?)?;
         }
         Ok(plan)
     }
 
     /// The root template's next steps, rendered.
     pub fn next_steps(&self, extras: &Extras) -> Result<String, TemplateError> {
-        let mut place = Map::new();
-        if self.layout == Layout::Monorepo {
-            place.insert("layout".into(), "monorepo".into());
-            place.insert("monorepo".into(), true.into());
-            place.insert("workspace".into(), self.workspace_json());
-        }
-        let context = plan::context(&self.root, &self.answers, extras, &place);
+        let context = plan::context(&self.root, &self.answers, extras, &self.place());
         Renderer::new().render_str(
             "template.toml (next_steps)",
             &self.root.manifest.template.next_steps,

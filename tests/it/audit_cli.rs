@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::new_service;
+use crate::common::{commit_all, new_service};
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -674,21 +674,6 @@ fn an_empty_git_repository_reaches_no_level() {
 fn since_judges_only_the_migrations_added_after_a_revision() {
     let tmp = TempDir::new().unwrap();
     let root = tmp.path();
-    let commit = |msg: &str| {
-        crate::common::git(root, &["add", "--all"]);
-        crate::common::git(
-            root,
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-qm",
-                msg,
-            ],
-        );
-    };
     crate::common::git(root, &["init", "-q", "-b", "main"]);
     fs::create_dir_all(root.join("migrations")).unwrap();
     fs::write(
@@ -708,7 +693,7 @@ fn since_judges_only_the_migrations_added_after_a_revision() {
         "ALTER TABLE users DROP COLUMN phone;\n",
     )
     .unwrap();
-    commit("history");
+    commit_all(root, "history");
     crate::common::git(root, &["tag", "v1"]);
 
     // Without --since the history fails the check; with it, only what came after v1 counts.
@@ -719,7 +704,7 @@ fn since_judges_only_the_migrations_added_after_a_revision() {
         "ALTER TABLE users ADD COLUMN email text;\n",
     )
     .unwrap();
-    commit("email");
+    commit_all(root, "email");
     let since = audit_json(root, &["--only", "db.migrations-safe", "--since", "v1"]);
     let r = result(&since, "db.migrations-safe");
     assert_eq!(r["status"], "pass", "{r}");

@@ -89,3 +89,20 @@ impl Drop for DbGuard<'_> {
         let _ = run(self.0, "python3", &["scripts/testdb.py", "stop"]);
     }
 }
+
+/// Stages everything in `dir` and commits it with a throwaway identity.
+pub fn commit_all(dir: &Path, message: &str) {
+    git(dir, &["add", "--all"]);
+    git(
+        dir,
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            message,
+        ],
+    );
+}

@@ -14,7 +14,7 @@ use globset::Glob;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::{DbGuard, git, new_service, run, text};
+use crate::common::{DbGuard, commit_all, git, new_service, run, text};
 
 /// `shop` made by `init --layout monorepo` (api, backoffice) plus `billing` from `add service`,
 /// committed. Outside this checkout (inside it `init` would give it its own repository
@@ -40,19 +40,7 @@ fn monorepo() -> &'static PathBuf {
             .assert()
             .success()
             .stdout(predicate::str::contains("update .github/workflows/ci.yml"));
-        git(&root, &["add", "--all"]);
-        git(
-            &root,
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-qm",
-                "add billing",
-            ],
-        );
+        commit_all(&root, "add billing");
         root
     })
 }
@@ -461,21 +449,6 @@ fn add_service_refuses_an_existing_name_a_dirty_tree_and_a_repository_that_is_no
 #[test]
 fn add_service_merges_the_teams_own_edits_and_refuses_overlapping_ones() {
     let (_tmp, root) = clone();
-    let commit = |msg: &str| {
-        git(&root, &["add", "--all"]);
-        git(
-            &root,
-            &[
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "-qm",
-                msg,
-            ],
-        );
-    };
     // An edit of the team's, away from what the template changes: kept.
     edit(
         &root,
@@ -483,7 +456,7 @@ fn add_service_merges_the_teams_own_edits_and_refuses_overlapping_ones() {
         "# Process and delivery files",
         "/docs/                 @my-org/writers\n\n# Process and delivery files",
     );
-    commit("docs owners");
+    commit_all(&root, "docs owners");
     new_service()
         .current_dir(&root)
         .args(["add", "service", "orders", "--dry-run"])
@@ -499,7 +472,7 @@ fn add_service_merges_the_teams_own_edits_and_refuses_overlapping_ones() {
     let owners = std::fs::read_to_string(root.join(".github/CODEOWNERS")).unwrap();
     assert!(owners.contains("@my-org/writers"), "{owners}");
     assert!(owners.contains("/services/orders/"), "{owners}");
-    commit("orders");
+    commit_all(&root, "orders");
 
     // An edit on the very lines the template changes: nothing is written.
     edit(
@@ -508,7 +481,7 @@ fn add_service_merges_the_teams_own_edits_and_refuses_overlapping_ones() {
         "needs: [changes, lint, test-models",
         "needs: [changes, lint, test-models, audit",
     );
-    commit("gate edited by hand");
+    commit_all(&root, "gate edited by hand");
     let before = git(&root, &["rev-parse", "HEAD"]);
     new_service()
         .current_dir(&root)
