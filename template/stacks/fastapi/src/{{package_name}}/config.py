@@ -48,7 +48,14 @@ class Settings(BaseSettings):
     database_pool_timeout: float = Field(default=5.0, gt=0)
     database_connect_timeout: int = Field(default=5, ge=1)
     readiness_timeout: float = Field(default=2.0, gt=0)
+    # Signs the access tokens (JWT, HS256). Required in staging and production; locally a
+    # random key per process is used when it is unset (tokens then die with the process).
     secret_key: SecretStr | None = None
+    access_token_ttl: int = Field(default=900, ge=1)  # seconds: short, a refresh renews it
+    refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=1)  # seconds
+    # Failed logins allowed per window, per account and per client address (in-process).
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window: int = Field(default=300, ge=1)  # seconds
     # A comma-separated list in the environment (or a JSON array); never a wildcard.
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: LogLevel = "INFO"
