@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        # A rejected value may be a secret (a mistyped DATABASE_URL holds the password): errors
+        # name the setting and the rule, never the value.
+        hide_input_in_errors=True,
     )
 
     environment: Environment = "local"
@@ -59,6 +62,8 @@ class Settings(BaseSettings):
     # A comma-separated list in the environment (or a JSON array); never a wildcard.
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: LogLevel = "INFO"
+    # Larger request bodies answer 413 before the app reads them.
+    max_request_body: int = Field(default=1024 * 1024, ge=1)
 
     @field_validator("database_url", mode="before")
     @classmethod
