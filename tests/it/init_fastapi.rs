@@ -295,10 +295,22 @@ fn the_kubernetes_pod_can_read_its_secret_files() {
             .collect()
     };
     assert_eq!(value("runAsGroup:"), ["10001"], "{deployment}");
-    assert_eq!(value("fsGroup:"), ["10001"], "the secret files must belong to the pod's group");
+    assert_eq!(
+        value("fsGroup:"),
+        ["10001"],
+        "the secret files must belong to the pod's group"
+    );
     let modes = value("defaultMode:");
     assert_eq!(modes.len(), 1, "{deployment}");
     let mode = u32::from_str_radix(modes[0].trim_start_matches("0o"), 8).unwrap();
-    assert_eq!(mode & 0o040, 0o040, "the group must be able to read the secret files: {mode:o}");
-    assert_eq!(mode & 0o007, 0, "others must not read the secret files: {mode:o}");
+    assert_eq!(
+        mode & 0o040,
+        0o040,
+        "the group must be able to read the secret files: {mode:o}"
+    );
+    assert_eq!(
+        mode & 0o007,
+        0,
+        "others must not read the secret files: {mode:o}"
+    );
 }
