@@ -256,3 +256,38 @@ fn a_freshly_generated_service_reaches_gold_with_every_local_check_passing() {
         );
     }
 }
+
+/// Issue 17, defect 1: the secret volume was mounted `0400` (root's alone) in a pod running as
+/// uid 10001 without an `fsGroup`, so neither the migration init container nor the app could
+/// read its settings. No cluster (nor kustomize) here: the rendered base manifest is read.
+#[test]
+fn the_kubernetes_pod_can_read_its_secret_files() {
+    let deployment =
+        std::fs::read_to_string(service().join("deploy/k8s/base/deployment.yaml")).unwrap();
+    let value = |key: &str| -> Vec<String> {
+        deployment
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix(key))
+            .map(|rest| rest.trim().to_string())
+            .collect()
+    };
+    assert_eq!(value("runAsGroup:"), ["10001"], "{deployment}");
+    assert_eq!(
+        value("fsGroup:"),
+        ["10001"],
+        "the secret files must belong to the pod's group"
+    );
+    let modes = value("defaultMode:");
+    assert_eq!(modes.len(), 1, "{deployment}");
+    let mode = u32::from_str_radix(modes[0].trim_start_matches("0o"), 8).unwrap();
+    assert_eq!(
+        mode & 0o040,
+        0o040,
+        "the group must be able to read the secret files: {mode:o}"
+    );
+    assert_eq!(
+        mode & 0o007,
+        0,
+        "others must not read the secret files: {mode:o}"
+    );
+}

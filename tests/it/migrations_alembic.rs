@@ -68,8 +68,9 @@ fn alembic_plan_runs_inside_a_generated_fastapi_service() {
     let service = tmp.path().join("orders-api");
     let versions = service.join("migrations/versions");
 
-    // The service's first revision creates `items`; fill it as production would have.
-    alembic(&service, &pg, &["upgrade", "0001"]);
+    // The service's own revisions (0001 creates `items`, 0002 the users); fill `items` as
+    // production would have.
+    alembic(&service, &pg, &["upgrade", "0002"]);
     pg.execute(
         DB,
         &format!(
@@ -98,7 +99,7 @@ fn alembic_plan_runs_inside_a_generated_fastapi_service() {
         .assert()
         .success()
         .stdout(predicates::str::contains(
-            "chained onto Alembic revision 0001",
+            "chained onto Alembic revision 0002",
         ));
     // Beside the service's revisions, the plan's README carries its own name.
     assert!(
@@ -113,7 +114,7 @@ fn alembic_plan_runs_inside_a_generated_fastapi_service() {
         .args(["migrations", "lint"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("in 4 migration files checked"));
+        .stdout(predicates::str::contains("in 5 migration files checked"));
     assert_eq!(
         alembic(&service, &pg, &["heads"])
             .split_whitespace()
@@ -123,7 +124,7 @@ fn alembic_plan_runs_inside_a_generated_fastapi_service() {
     );
 
     // Offline SQL of the plan goes through the linter on stdin.
-    let offline = alembic(&service, &pg, &["upgrade", "0001:head", "--sql"]);
+    let offline = alembic(&service, &pg, &["upgrade", "0002:head", "--sql"]);
     assert!(offline.contains("CREATE TRIGGER"), "{offline}");
     new_service()
         .args(["migrations", "lint", "-"])
@@ -160,7 +161,7 @@ fn alembic_plan_runs_inside_a_generated_fastapi_service() {
     );
     assert_eq!(columns(&pg, "items", "de%"), "details:YES::text");
 
-    alembic(&service, &pg, &["downgrade", "0001"]);
+    alembic(&service, &pg, &["downgrade", "0002"]);
     assert_eq!(
         pg.query(
             DB,

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=False,
+        # A rejected value may be a secret (a mistyped DATABASE_URL holds the password): errors
+        # name the setting and the rule, never the value.
+        hide_input_in_errors=True,
     )
 
     environment: Environment = "local"
@@ -48,10 +51,19 @@ class Settings(BaseSettings):
     database_pool_timeout: float = Field(default=5.0, gt=0)
     database_connect_timeout: int = Field(default=5, ge=1)
     readiness_timeout: float = Field(default=2.0, gt=0)
+    # Signs the access tokens (JWT, HS256). Required in staging and production; locally a
+    # random key per process is used when it is unset (tokens then die with the process).
     secret_key: SecretStr | None = None
+    access_token_ttl: int = Field(default=900, ge=1)  # seconds: short, a refresh renews it
+    refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=1)  # seconds
+    # Failed logins allowed per window, per account and per client address (in-process).
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window: int = Field(default=300, ge=1)  # seconds
     # A comma-separated list in the environment (or a JSON array); never a wildcard.
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: LogLevel = "INFO"
+    # Larger request bodies answer 413 before the app reads them.
+    max_request_body: int = Field(default=1024 * 1024, ge=1)
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from .db import ping
@@ -30,6 +30,12 @@ def healthz() -> Health:
     """Liveness: the process serves requests. Touches no dependency, so a database outage
     never makes Kubernetes restart healthy pods."""
     return Health(status="ok")
+
+
+@router.head("/healthz", include_in_schema=False)
+def healthz_head() -> Response:
+    """Liveness for probes and load balancers that send HEAD."""
+    return Response(status_code=200)
 
 
 @router.get(
