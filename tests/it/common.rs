@@ -106,3 +106,36 @@ pub fn commit_all(dir: &Path, message: &str) {
         ],
     );
 }
+
+/// Audits `root` as JSON and asserts what a freshly generated repository must show: every
+/// local check passes (but for `allowed`, `(id, status)` pairs the spec asks for), the level
+/// is gold, and the exit code is 0 although it is not pushed yet (the missing origin is
+/// reported beside the level). Returns the report.
+pub fn assert_generated_reaches_gold(root: &Path, allowed: &[(&str, &str)]) -> serde_json::Value {
+    let out = new_service()
+        .args(["audit", "--format", "json"])
+        .arg(root)
+        .output()
+        .expect("audit runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let not_passing: Vec<String> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r.get("remote").is_none() && r["status"] != "pass")
+        .filter(|r| {
+            !allowed
+                .iter()
+                .any(|(id, status)| r["id"] == *id && r["status"] == *status)
+        })
+        .map(|r| format!("{} {}: {}", r["id"], r["status"], r["message"]))
+        .collect();
+    assert!(
+        not_passing.is_empty(),
+        "local checks not passing:\n{}",
+        not_passing.join("\n")
+    );
+    assert_eq!(report["level_reached"], "gold");
+    assert_eq!(out.status.code(), Some(0), "{}", report["summary"]);
+    report
+}
