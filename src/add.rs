@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::git;
 use crate::init::{self, ANSWERS_FILE, Record, ServiceRecord, TemplateRecord};
-use crate::template::plan::Extras;
+use crate::template::plan::{Extras, Plan};
 use crate::template::workspace::{self, Layout, Service, Workspace};
 use crate::template::{Supplied, Template, TemplateError};
 use crate::write::{self, WriteError};
@@ -153,8 +153,14 @@ pub fn run(opts: &AddOptions) -> Result<AddOutcome, AddError> {
     let extras = Extras {
         secret_key: &secret,
     };
-    let old = before.plan(&extras)?;
-    let new = after.plan(&extras)?;
+    // Only the root's files depend on the list of services; the others' files stay as they
+    // are, so the root is rendered as it was and as it will be, and the new service once.
+    let old = Plan {
+        files: before.plan_root(&extras)?,
+    };
+    let mut new = Plan::default();
+    new.extend(after.plan_root(&extras)?)?;
+    new.extend(after.plan_service(after.services.len() - 1, &extras)?)?;
 
     let mut writes: Vec<(String, Vec<u8>, bool, FileChange)> = Vec::new();
     let mut conflicts = Vec::new();

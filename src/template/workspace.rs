@@ -17,7 +17,7 @@ use serde_json::{Map, Value as Json, json};
 use super::TemplateError;
 use super::answers::{Answers, Supplied, Value, resolve};
 use super::manifest::{NAME_PLACEHOLDER, Scope};
-use super::plan::{self, Extras, Plan};
+use super::plan::{self, Extras, Plan, PlannedFile};
 use super::render::Renderer;
 use super::source::Template;
 
@@ -231,8 +231,9 @@ impl Workspace {
         })
     }
 
-    /// What every file of the repository sees besides the answers: nothing more for one
-    /// service; in a monorepo `layout`, `monorepo`, `services` and `workspace`.
+    /// What the root's files see besides the answers: nothing more for one service; in a
+    /// monorepo `layout`, `monorepo`, `workspace` and `services` (the list the workflows,
+    /// CODEOWNERS and the Makefile are made from).
     fn place(&self) -> Map<String, Json> {
         let mut place = Map::new();
         if self.layout == Layout::Monorepo {
@@ -244,8 +245,8 @@ impl Workspace {
                 .collect();
             place.insert("layout".into(), "monorepo".into());
             place.insert("monorepo".into(), true.into());
-            place.insert("services".into(), Json::Array(services));
             place.insert("workspace".into(), self.workspace_json());
+            place.insert("services".into(), Json::Array(services));
         }
         place
     }
@@ -253,26 +254,45 @@ impl Workspace {
     /// The whole repository as one plan: the root template, then each service under its
     /// folder with its service-scoped layers only.
     pub fn plan(&self, extras: &Extras) -> Result<Plan, TemplateError> {
-        let place = self.place();
-        let root_scopes: &[Scope] = match self.layout {
+        let mut plan = Plan::default();
+        plan.extend(self.plan_root(extras)?)?;
+        for i in 0..self.services.len() {
+            plan.extend(self.plan_service(i, extras)?)?;
+        }
+        Ok(plan)
+    }
+
+    /// The root template's files (in a monorepo: the root scope only).
+    pub fn plan_root(&self, extras: &Extras) -> Result<Vec<PlannedFile>, TemplateError> {
+        let scopes: &[Scope] = match self.layout {
             Layout::Service => &[Scope::Root, Scope::Service],
             Layout::Monorepo => &[Scope::Root],
         };
-        let mut plan = Plan::default();
-        let context = plan::context(&self.root, &self.answers, extras, &place);
-        plan.extend(plan::build(&self.root, &context, root_scopes, "")?)?;
-        for (i, service) in self.services.iter().enumerate() {
-            let mut place = place.clone();
-            place.insert("service".into(), service.summary(i));
-            let context = plan::context(&service.template, &service.answers, extras, &place);
-            plan.extend(plan::build(
-                &service.template,
-                &context,
-                &[Scope::Service],
-                &service.prefix(),
-            )?)?;
-        }
-        Ok(plan)
+        let context = plan::context(&self.root, &self.answers, extras, &self.place());
+        plan::build(&self.root, &context, scopes, "")
+    }
+
+    /// The files of service `index`, under its folder. A service's files see the repository
+    /// (`workspace`) and themselves (`service`), not the list of the other services, so adding
+    /// one never changes another's files.
+    pub fn plan_service(
+        &self,
+        index: usize,
+        extras: &Extras,
+    ) -> Result<Vec<PlannedFile>, TemplateError> {
+        let service = &self.services[index];
+        let mut place = Map::new();
+        place.insert("layout".into(), "monorepo".into());
+        place.insert("monorepo".into(), true.into());
+        place.insert("workspace".into(), self.workspace_json());
+        place.insert("service".into(), service.summary(index));
+        let context = plan::context(&service.template, &service.answers, extras, &place);
+        plan::build(
+            &service.template,
+            &context,
+            &[Scope::Service],
+            &service.prefix(),
+        )
     }
 
     /// The root template's next steps, rendered.
